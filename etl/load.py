@@ -1,0 +1,198 @@
+"""One `load` (or `check`): read every file, validate everything, then change the warehouse in one go.
+
+The steps have one shape: read -> validate (lazy, every problem) -> apply in one transaction on a
+copy -> publish by atomic rename. `check` runs the same steps and stops before applying, so its
+report is exactly what `load` would say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl import vocabulary as vocab
+from etl import warehouse
+from etl.problems import FileRefused, Problem
+from etl.read import Source, read_source
+from etl.validate import KEY, validate
+from zi.rules import DATA_DIR, Rules, load_rules
+
+INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv"}
+SAMPLE_MANIFEST = DATA_DIR / "sample" / "MANIFEST.sha256"
+REKAP_META = ("instansi", "unit", "jenis_unit", "rubric", "predikat", "catatan")
+
+
+@dataclass
+class FileSummary:
+    name: str
+    sha256: str
+    kind: str
+    rows: int
+    dialect: dict
+
+
+@dataclass
+class LoadReport:
+    files: list[FileSummary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rekap_added: int = 0
+    rekap_replaced: int = 0
+    rekap_unchanged: int = 0
+    rincian_added: int = 0
+    rincian_replaced: int = 0
+    rincian_unchanged: int = 0
+    load_id: int | None = None
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def changes(self) -> int:
+        return self.rekap_added + self.rekap_replaced + self.rincian_added + self.rincian_replaced
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files in the order given; a folder contributes its CSV/XLSX files sorted by name."""
+    files, warnings = [], []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
+                    files.append(child)
+                elif child.is_file() and child.name != SAMPLE_MANIFEST.name:
+                    warnings.append(Problem(child.name, None, None, None, "bukan file CSV/XLSX; dilewati", warning=True))
+        else:
+            files.append(path)
+    return files, warnings
+
+
+def run(
+    files: list[tuple[Path, str]],
+    db: Path,
+    *,
+    write: bool,
+    rules: Rules | None = None,
+    loaded_by: str | None = None,
+    progress: Callable[[str, int, int], None] = lambda step, done, total: None,
+    today: dt.date | None = None,
+) -> LoadReport:
+    """Load (write=True) or check (write=False) `files`, given as (path, name shown to the user)."""
+    started = time.perf_counter()
+    rules = rules or load_rules()
+    today = today or dt.date.today()
+    report = LoadReport()
+    sources: list[Source] = []
+    for done, (path, name) in enumerate(files, start=1):
+        progress(f"membaca {name}", done - 1, len(files))
+        try:
+            source = read_source(path, rules, name)
+        except FileRefused as refused:
+            report.problems.append(refused.problem)
+            continue
+        sources.append(source)
+        report.files.append(FileSummary(name, source.sha256, source.kind, source.table.num_rows, source.dialect))
+    progress("memeriksa", len(files), len(files))
+
+    with warehouse.exclusive(db):
+        con, work = warehouse.open_copy(db)
+        try:
+            con.execute("BEGIN")
+            warehouse.refresh_reference(con, rules)
+            checked = validate(con, sources, rules, today.year)
+            report.problems += checked.problems
+            report.warnings += checked.warnings
+            if report.refused:
+                return report
+            _apply(con, sources, rules, report, loaded_by, write)
+            if not write or report.changes == 0:
+                return report
+            warehouse.create_views(con)
+            con.execute("COMMIT")
+            progress("menyimpan", len(files), len(files))
+            warehouse.publish(con, work, db)
+            report.written = True
+        finally:
+            if not report.written:
+                warehouse.discard(con, work)
+            report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_by: str | None, write: bool) -> None:
+    """Insert new rows, replace changed ones (old values to history), leave equal ones alone."""
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+    con.execute("CREATE OR REPLACE TEMP TABLE load_file_names (file_index INTEGER, file_name VARCHAR)")
+    con.executemany("INSERT INTO load_file_names VALUES (?, ?)", [(i, s.name) for i, s in enumerate(sources)])
+    on_key = " AND ".join(f"e.{k} = i.{k}" for k in KEY)
+    same_rekap = " AND ".join(f"i.{c} IS NOT DISTINCT FROM e.{c}" for c in (*REKAP_META, *vocab.indicator_columns(rules)))
+    counts = {}
+    for table, same, not_stored in (("rekap", same_rekap, ""), ("rincian", "i.value = e.value", ", unit")):
+        code_join = " AND e.code = i.code" if table == "rincian" else ""
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {table}_changes AS
+            SELECT i.*, n.file_name, e.load_id IS NOT NULL AS existed, coalesce({same}, false) AS same
+            FROM in_{table} i JOIN load_file_names n USING (file_index)
+            LEFT JOIN {table} e ON {on_key}{code_join}
+            """  # table names and columns are fixed by code and the rules allow-list
+        )
+        added, replaced, unchanged = con.execute(
+            f"SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed AND NOT same), count(*) FILTER (same) FROM {table}_changes"
+        ).fetchone()
+        counts[table] = (added, replaced, unchanged)
+        if not write or added + replaced == 0:
+            continue
+        match = f"{' AND '.join(f'c.{k} = t.{k}' for k in KEY)}{' AND c.code = t.code' if table == 'rincian' else ''}"
+        con.execute(
+            f"INSERT INTO {table}_history SELECT t.*, $load FROM {table} t "
+            f"SEMI JOIN {table}_changes c ON {match} AND c.existed AND NOT c.same",
+            {"load": load_id},
+        )
+        con.execute(f"DELETE FROM {table} t USING {table}_changes c WHERE {match} AND c.existed AND NOT c.same")
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, existed, same{not_stored}), $load AS load_id "
+            f"FROM {table}_changes WHERE NOT same",
+            {"load": load_id},
+        )
+    report.rekap_added, report.rekap_replaced, report.rekap_unchanged = counts["rekap"]
+    report.rincian_added, report.rincian_replaced, report.rincian_unchanged = counts["rincian"]
+    if not write or report.changes == 0:
+        return
+    report.load_id = load_id
+    con.execute(
+        "INSERT INTO loads VALUES ($id, $at, $by, $rules, $ra, $rr, $ia, $ir, NULL)",
+        {"id": load_id, "at": dt.datetime.now(), "by": loaded_by or _user(), "rules": rules.version,
+         "ra": report.rekap_added, "rr": report.rekap_replaced, "ia": report.rincian_added, "ir": report.rincian_replaced},
+    )
+    samples = sample_hashes()
+    for index, source in enumerate(sources):
+        rubrics = con.execute("SELECT string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed WHERE _file = $f",
+                              {"f": index}).fetchone()[0]
+        con.execute(
+            "INSERT INTO load_files VALUES ($id, $name, $sha, $kind, $rows, $rubrics, $dialect, $sample)",
+            {"id": load_id, "name": source.name, "sha": source.sha256, "kind": source.kind, "rows": source.table.num_rows,
+             "rubrics": rubrics, "dialect": json.dumps(source.dialect, ensure_ascii=False), "sample": source.sha256 in samples},
+        )
+
+
+def sample_hashes() -> set[str]:
+    """Hashes of the bundled generated files: rows from them are shown as *data contoh*."""
+    if not SAMPLE_MANIFEST.exists():
+        return set()
+    return {line.split()[0] for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "tidak diketahui"

@@ -1,0 +1,134 @@
+"""The warehouse file: how a new version is prepared beside the live one and swapped in.
+
+A load never writes the live file. It copies it to `<db>.loading`, changes the copy in one
+transaction, checkpoints and fsyncs it, then `os.replace`s it over the live file. Readers keep the
+old inode until they reopen, so a running dashboard is never locked out and never sees half a load;
+a crash or a refusal leaves the live file untouched (the copy is discarded at the next start).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from zi.rules import DATA_DIR, Rules
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "zi" / "sql"
+DEFAULT_DB = DATA_DIR / "zi.duckdb"
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("ZI_DB") or DEFAULT_DB)
+
+
+@contextlib.contextmanager
+def exclusive(db: Path) -> Iterator[None]:
+    """Serialise writers of one warehouse (a second `load` waits for the first)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def staging_path(db: Path) -> Path:
+    return db.with_name(db.name + ".loading")
+
+
+def open_copy(db: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A writable copy of the live warehouse (or a new empty one), with schema and rules current."""
+    work = staging_path(db)
+    work.unlink(missing_ok=True)
+    work.with_name(work.name + ".wal").unlink(missing_ok=True)
+    if db.exists():
+        shutil.copyfile(db, work)
+    con = duckdb.connect(str(work))
+    con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    return con, work
+
+
+def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
+    """Replace the rules and reference tables with what data/ says now."""
+    con.executemany(
+        "INSERT INTO rule_rubrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (r.id, r.name, r.first_year, r.total, r.pengungkit, r.hasil, bool(r.halves), r.thresholds_confirmed,
+             r.survey_scale[1] if r.survey_scale else None, r.survey_provisional, r.source, r.provisional)
+            for r in rules.rubrics.values()
+        ],
+    )
+    con.executemany(
+        "INSERT INTO rule_indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i.rubric, i.code, i.column, i.level, i.area, i.half, i.parent, i.name, i.weight, i.survey) for i in rules.indicators()],
+    )
+    con.executemany(
+        "INSERT INTO rule_thresholds VALUES (?, ?, ?, ?, ?, ?)",
+        [(t.rubric, t.predicate, t.condition, t.minimum, t.provisional, t.source) for t in rules.thresholds()],
+    )
+    con.executemany(
+        "INSERT INTO rule_prior VALUES (?, ?, ?)",
+        [(r.id, p, prior) for r in rules.rubrics.values() for p, priors in r.requires_prior.items() for prior in priors],
+    )
+    con.executemany("INSERT INTO rule_sources VALUES (?, ?)", list(rules.sources.items()))
+    con.executemany(
+        "INSERT INTO provinces_ref VALUES (?, ?, ?, ?, ?)",
+        [(int(r["kode_kemendagri"]), int(r["kode_bps"]), r["nama"], r["singkatan"], r["wilayah"]) for r in _csv("provinces.csv")],
+    )
+    con.executemany(
+        "INSERT INTO context_indices VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(int(r["kode_provinsi"]), r["indeks"], int(r["tahun"]), _number(r["nilai"]), r["kategori"] or None, r["sumber"], r["catatan"] or None)
+         for r in _csv("context_indices.csv")],
+    )
+    con.executemany(
+        "INSERT INTO national_awards VALUES (?, ?, ?, ?, ?, ?)",
+        [(int(r["tahun"]), _int(r["unit_dievaluasi"]), _int(r["wbk"]), _int(r["wbbm"]), r["sumber"], r["catatan"] or None)
+         for r in _csv("national_zi_awards.csv")],
+    )
+    con.execute("INSERT INTO meta VALUES ('rules_version', $v)", {"v": rules.version})
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    for path in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def publish(con: duckdb.DuckDBPyConnection, work: Path, db: Path) -> None:
+    """Make the prepared copy the live warehouse, durably and atomically."""
+    con.execute("CHECKPOINT")
+    con.close()
+    with open(work, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(work, db)
+    directory = os.open(db.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def discard(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    con.close()
+    work.unlink(missing_ok=True)
+    work.with_name(work.name + ".wal").unlink(missing_ok=True)
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip() else None

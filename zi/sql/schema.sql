@@ -1,0 +1,68 @@
+-- Warehouse tables, written only by `python -m etl`. Pages never read these: they read the views.
+-- Key of a score row: (province_code, instansi_key, unit_key, year, stage); the *_key columns are the
+-- names lower-cased with whitespace collapsed, `instansi` and `unit` keep the latest spelling.
+-- Uniqueness is the ETL's invariant (tested), not an index: DuckDB's ART index makes the
+-- delete-then-insert of a replaced row in one transaction slower and more fragile.
+
+CREATE TABLE IF NOT EXISTS rekap (
+    province_code INTEGER NOT NULL, instansi_key VARCHAR NOT NULL, unit_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL, stage VARCHAR NOT NULL,
+    instansi VARCHAR NOT NULL, unit VARCHAR NOT NULL, jenis_unit VARCHAR, rubric VARCHAR NOT NULL,
+    predikat VARCHAR, catatan VARCHAR,
+    -- points as given (areas as totals or halves; results as points and/or survey index)
+    mp DOUBLE, mp_pemenuhan DOUBLE, mp_reform DOUBLE,
+    tt DOUBLE, tt_pemenuhan DOUBLE, tt_reform DOUBLE,
+    sdm DOUBLE, sdm_pemenuhan DOUBLE, sdm_reform DOUBLE,
+    ak DOUBLE, ak_pemenuhan DOUBLE, ak_reform DOUBLE,
+    pw DOUBLE, pw_pemenuhan DOUBLE, pw_reform DOUBLE,
+    pp DOUBLE, pp_pemenuhan DOUBLE, pp_reform DOUBLE,
+    ipak DOUBLE, ipak_indeks DOUBLE, ck DOUBLE, ipkp DOUBLE, ipkp_indeks DOUBLE,
+    hasil_bersih DOUBLE, hasil_pelayanan DOUBLE,
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rekap_history AS SELECT *, NULL::INTEGER AS replaced_by_load FROM rekap WITH NO DATA;
+
+CREATE TABLE IF NOT EXISTS rincian (
+    province_code INTEGER NOT NULL, instansi_key VARCHAR NOT NULL, unit_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL, stage VARCHAR NOT NULL, code VARCHAR NOT NULL, value DOUBLE NOT NULL,
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rincian_history AS SELECT *, NULL::INTEGER AS replaced_by_load FROM rincian WITH NO DATA;
+
+-- The load ledger: one row per load command that changed something, one per file in it.
+CREATE TABLE IF NOT EXISTS loads (
+    load_id INTEGER NOT NULL, loaded_at TIMESTAMP NOT NULL, loaded_by VARCHAR, rules_version VARCHAR NOT NULL,
+    rekap_added INTEGER NOT NULL, rekap_replaced INTEGER NOT NULL,
+    rincian_added INTEGER NOT NULL, rincian_replaced INTEGER NOT NULL, note VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS load_files (
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    rows INTEGER NOT NULL, rubrics VARCHAR, dialect VARCHAR, is_sample BOOLEAN NOT NULL
+);
+
+-- Reference data, replaced from data/ on every load so the views always use the current rules.
+CREATE OR REPLACE TABLE rule_rubrics (
+    rubric VARCHAR, name VARCHAR, first_year INTEGER, total DOUBLE, pengungkit DOUBLE, hasil DOUBLE,
+    has_halves BOOLEAN, thresholds_confirmed BOOLEAN, survey_scale_max DOUBLE, survey_provisional BOOLEAN,
+    source VARCHAR, provisional BOOLEAN
+);
+CREATE OR REPLACE TABLE rule_indicators (
+    rubric VARCHAR, code VARCHAR, column_name VARCHAR, level VARCHAR, area VARCHAR, half VARCHAR,
+    parent VARCHAR, name VARCHAR, weight DOUBLE, survey BOOLEAN
+);
+CREATE OR REPLACE TABLE rule_thresholds (
+    rubric VARCHAR, predicate VARCHAR, condition VARCHAR, minimum DOUBLE, provisional BOOLEAN, source VARCHAR
+);
+CREATE OR REPLACE TABLE rule_prior (rubric VARCHAR, predicate VARCHAR, prior_predicate VARCHAR);
+CREATE OR REPLACE TABLE rule_sources (source VARCHAR, description VARCHAR);
+CREATE OR REPLACE TABLE provinces_ref (code INTEGER, bps_code INTEGER, nama VARCHAR, singkatan VARCHAR, wilayah VARCHAR);
+CREATE OR REPLACE TABLE context_indices (
+    province_code INTEGER, indeks VARCHAR, tahun INTEGER, nilai DOUBLE, kategori VARCHAR, sumber VARCHAR, catatan VARCHAR
+);
+CREATE OR REPLACE TABLE national_awards (
+    tahun INTEGER, unit_dievaluasi INTEGER, wbk INTEGER, wbbm INTEGER, sumber VARCHAR, catatan VARCHAR
+);
+CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR);

@@ -1,0 +1,49 @@
+-- score_conditions: every condition of the rules' thresholds, evaluated for every score row whose
+-- rubric has thresholds, on unrounded values. `missing` is the points still needed (0 when met).
+-- Conditions: total, pengungkit, a result group (BERSIH), a result (IPAK, CK, IPKP), area_pct for each
+-- area (for each half where halves were given, else for the area total), and prior (WBBM needs an
+-- earlier year of the same unit holding one of rule_prior's predicates).
+CREATE OR REPLACE VIEW score_conditions AS
+WITH totals AS (
+    SELECT p.*, p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS pengungkit,
+           coalesce(p.hasil_bersih, p.ipak + p.ck) + coalesce(p.hasil_pelayanan, p.ipkp)
+             + p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS total
+    FROM int_points p
+),
+keys AS (SELECT province_code, instansi_key, unit_key, year, stage, unit_id, rubric FROM totals),
+scalar AS (   -- total and pengungkit
+    SELECT k.*, t.predicate, t.condition, t.condition AS subject,
+           CASE t.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value, t.minimum
+    FROM totals r JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
+    JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
+),
+result AS (   -- a single result indicator, or a group summed from its results
+    SELECT k.*, t.predicate, t.condition, t.condition AS subject, sum(i.points) AS value, t.minimum
+    FROM score_items i JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
+    JOIN rule_thresholds t ON t.rubric = i.rubric AND (t.condition = i.code OR t.condition = i.parent)
+    WHERE i.level = 'result'
+    GROUP BY ALL
+),
+area AS (     -- each area, or each half where the halves were given
+    SELECT k.*, t.predicate, t.condition, i.code AS subject, i.points AS value,
+           t.minimum / 100.0 * i.weight AS minimum
+    FROM score_items i JOIN totals r USING (province_code, instansi_key, unit_key, year, stage)
+    JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
+    JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
+    WHERE (i.level = 'half' AND r.halves_given) OR (i.level = 'area' AND NOT r.halves_given)
+),
+held AS (     -- the first year each unit held each predicate
+    SELECT unit_id, predikat, min(year) AS first_year FROM stg_rekap WHERE predikat IS NOT NULL GROUP BY ALL
+),
+prior AS (    -- held an allowed predicate in an earlier year (1 = yes, 0 = no)
+    SELECT k.*, rp.predicate, 'prior' AS condition, 'prior' AS subject,
+           CASE WHEN bool_or(h.first_year < k.year) THEN 1.0 ELSE 0.0 END AS value, 1.0 AS minimum
+    FROM keys k JOIN rule_prior rp USING (rubric)
+    LEFT JOIN held h ON h.unit_id = k.unit_id AND h.predikat = rp.prior_predicate
+    GROUP BY ALL
+)
+SELECT *, value >= minimum AS met, greatest(minimum - value, 0.0) AS missing
+FROM (
+    SELECT * FROM scalar UNION ALL SELECT * FROM result
+    UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior
+);

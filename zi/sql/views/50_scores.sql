@@ -1,0 +1,30 @@
+-- scores: the contract's view. One row per key; points of the row's rubric; totals; eligibility.
+-- wbk_eligible / wbbm_eligible: every condition in score_conditions holds; NULL where the rubric has
+-- no confirmed thresholds (52/2014 today), which the interface shows as "belum diketahui".
+CREATE OR REPLACE VIEW scores AS
+WITH eligibility AS (
+    SELECT province_code, instansi_key, unit_key, year, stage,
+           bool_and(met) FILTER (WHERE predicate = 'WBK') AS wbk_eligible,
+           bool_and(met) FILTER (WHERE predicate = 'WBBM') AS wbbm_eligible
+    FROM score_conditions GROUP BY ALL
+)
+SELECT
+    p.province_code, pr.nama AS province, pr.singkatan AS province_abbr,
+    p.instansi, p.unit, p.year, p.stage, p.rubric,
+    p.mp, p.tt, p.sdm, p.ak, p.pw, p.pp,
+    p.ipak, p.ck, p.ipkp,
+    coalesce(p.hasil_bersih, p.ipak + p.ck) AS hasil_bersih,
+    coalesce(p.hasil_pelayanan, p.ipkp) AS hasil_pelayanan,
+    p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS pengungkit,
+    coalesce(p.hasil_bersih, p.ipak + p.ck) + coalesce(p.hasil_pelayanan, p.ipkp) AS hasil,
+    p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp
+        + coalesce(p.hasil_bersih, p.ipak + p.ck) + coalesce(p.hasil_pelayanan, p.ipkp) AS total,
+    p.predikat, e.wbk_eligible, e.wbbm_eligible,
+    p.unit_id, p.jenis_unit, p.halves_given, p.ipak_indeks, p.ipkp_indeks,
+    CASE WHEN p.instansi_key LIKE 'pemprov%' OR p.instansi_key LIKE 'pemerintah provinsi%'
+         THEN 'provinsi' ELSE 'kabupaten/kota' END AS instansi_level,
+    f.is_sample
+FROM int_points p
+JOIN provinces_ref pr ON pr.code = p.province_code
+LEFT JOIN eligibility e USING (province_code, instansi_key, unit_key, year, stage)
+LEFT JOIN load_files f ON f.load_id = p.load_id AND f.file_name = p.file_name;
