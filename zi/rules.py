@@ -205,6 +205,14 @@ class Rules:
         found = [t.minimum for t in self.thresholds(rubric, predicate) if t.condition == condition]
         return found[0] if found else None
 
+    def total_thresholds(self, rubric: str) -> dict[str, float]:
+        """Minimum total per predicate, e.g. {"WBK": 75.0, "WBBM": 85.0}; empty if unconfirmed."""
+        return {t.predicate: t.minimum for t in self.thresholds(rubric) if t.condition == "total"}
+
+    def newest_rubric_start(self) -> int:
+        """First LKE year of the newest rubric: where trend charts mark the change."""
+        return max(r.first_year for r in self.rubrics.values())
+
     def survey_points(self, rubric: str, code: str, index: float) -> float:
         """Points for a survey index (provisional conversion: index / scale_max x weight)."""
         scale = self.rubrics[rubric].survey_scale

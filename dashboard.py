@@ -1,0 +1,34 @@
+"""Dasbor Kaji Tiru Zona Integritas: entry point. Page routing, the shared sidebar, nothing else.
+
+Run with `streamlit run dashboard.py`. The warehouse is `data/zi.duckdb` (or `$ZI_DB`); on a first
+start without it, the ETL builds it from the bundled sample in `data/sample/`.
+"""
+
+import streamlit as st
+
+from zi.ui import IMAGE_FORMATS
+
+st.set_page_config(page_title="Dasbor Kaji Tiru ZI", page_icon=":material/verified:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Dasbor": [
+            st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path="ringkasan", default=True),
+            st.Page("pages/bandingkan.py", title="Bandingkan Provinsi", icon=":material/compare_arrows:", url_path="bandingkan"),
+            st.Page("pages/tren.py", title="Tren menuju WBK", icon=":material/trending_up:", url_path="tren"),
+            st.Page("pages/profil_unit.py", title="Profil Unit Kerja", icon=":material/apartment:", url_path="profil"),
+        ],
+        "Tentang data": [
+            st.Page("pages/metodologi.py", title="Metodologi & Sumber", icon=":material/menu_book:", url_path="metodologi"),
+        ],
+    }
+)
+
+with st.sidebar:
+    st.segmented_control(
+        "Format unduhan grafik", IMAGE_FORMATS, default="png", required=True, key="format_gambar",
+        format_func=str.upper, help="Tombol kamera di pojok grafik mengunduh gambar resolusi presentasi dalam format ini",
+    )
+    st.caption("Dasbor Kaji Tiru ZI · Inspektorat Daerah")
+
+navigation.run()

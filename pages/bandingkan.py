@@ -1,0 +1,52 @@
+"""Bandingkan Provinsi: two or more provinces (default Kalimantan Tengah vs Jawa Barat) side by side
+for a year, stage and scope: area achievement against the peer mean, distribution of unit totals,
+predicate counts, the difference table, and each area over the years."""
+
+import streamlit as st
+
+from zi import charts, queries, ui
+from zi.rules import load_rules
+
+wh = ui.warehouse()
+rules = load_rules()
+ui.page_header(wh, "Bandingkan Provinsi", "Bahan kaji tiru: di area mana satu provinsi tertinggal dari yang lain.")
+
+provinces = ui.province_filter(wh)
+left, middle, right = st.columns([1, 1, 1.3])
+with left:
+    year = ui.year_filter(wh)
+with middle:
+    stage = ui.stage_filter()
+with right:
+    scope = ui.scope_filter()
+
+if len(provinces) < 2:
+    ui.empty_notice("Pilih setidaknya dua provinsi untuk dibandingkan.")
+    st.stop()
+achievement = queries.area_achievement(wh, year, stage, scope, provinces)
+if achievement.empty:
+    ui.empty_notice(f"Provinsi terpilih belum punya nilai {stage} pada tahun {year}. Coba tahun atau tahap lain.")
+    st.stop()
+shown = achievement.dropna(subset=["province_code"])
+names = "-".join(shown["province"].unique())
+if absent := len(set(provinces) - set(shown["province_code"].astype(int))):
+    st.info(f"{absent} provinsi terpilih belum punya nilai {stage} pada {year}; tidak tampil di grafik.")
+
+ui.show_chart(charts.area_bars(achievement, stage), "bandingkan_area", year, stage, names)
+
+st.subheader("Selisih capaian per area (poin persentase dari bobot)")
+ui.show_table(queries.area_differences(achievement), ("bandingkan_selisih", year, stage, names), decimals=1)
+
+units = queries.unit_totals(wh, year, stage, scope, provinces)
+thresholds = rules.total_thresholds(rules.rubric_for_year(year))
+ui.show_chart(charts.total_distribution(units, stage, thresholds), "bandingkan_sebaran", year, stage, names)
+
+summary = queries.province_summary(wh, year, stage, scope, provinces)
+counts = {"wbk": "Predikat WBK", "wbbm": "Predikat WBBM", "eligible_wbk": f"Memenuhi syarat WBK ({stage})"}
+ui.show_chart(charts.count_bars(summary, counts, f"Predikat dan kelayakan, {year}", stage), "bandingkan_predikat", year, stage, names)
+
+trend = queries.area_trend(wh, stage, scope, provinces)
+ui.show_chart(charts.area_small_multiples(trend, stage, rules.newest_rubric_start()), "bandingkan_area_tren", stage, names)
+
+with st.expander("Nilai setiap unit kerja"):
+    ui.show_table(units.drop(columns=["unit_id", "province_code"]), ("bandingkan_unit", year, stage, names))

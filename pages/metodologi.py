@@ -1,0 +1,56 @@
+"""Metodologi & Sumber: the weights and thresholds of the rules file (with provisional marks), the
+load history and what each file was, and the published context indices with their sources."""
+
+import streamlit as st
+
+from zi import queries, ui
+from zi.rules import load_rules
+
+wh = ui.warehouse()
+rules = load_rules()
+ui.page_header(wh, "Metodologi & Sumber", "Dari mana angka di dasbor ini berasal dan aturan apa yang dipakai.")
+
+st.markdown(
+    f"""
+Semua bobot, ambang batas, dan konversi indeks survei berasal dari satu berkas aturan,
+`data/rules.toml` (versi **{rules.version}**). Nilai bertanda *sementara* (provisional) bersandar pada
+satu sumber sekunder dan dapat dikoreksi di berkas itu tanpa mengubah kode. Setiap nilai membawa
+rubriknya: PermenPANRB 52/2014 untuk tahun penilaian sampai 2021, PermenPANRB 90/2021 sejak
+{rules.newest_rubric_start()}. Angka di setiap grafik menyebut tahapnya: **SA** (penilaian mandiri),
+**TPI** (Tim Penilai Internal), **TPN** (Tim Penilai Nasional).
+"""
+)
+
+st.subheader("Ambang batas WBK dan WBBM")
+thresholds = queries.rule_thresholds(wh)
+ui.show_table(thresholds[["regulation", "predicate", "condition", "minimum", "requires_prior", "provisional", "source"]],
+              ("metodologi_ambang",), columns={"regulation": "Rubrik", "predicate": "Predikat", "condition": "Syarat",
+                                               "minimum": "Ambang", "requires_prior": "Syarat riwayat", "provisional": "Sementara", "source": "Sumber"})
+st.caption("Syarat `area_pct`: setiap area pengungkit (tiap paruh bila pemenuhan/reform diketahui) minimal sekian % dari bobotnya. "
+           "Rubrik tanpa baris ambang: kelayakan belum diketahui, bukan 'tidak memenuhi'.")
+
+st.subheader("Bobot")
+weights = queries.rule_weights(wh)
+ui.show_table(weights[["regulation", "level", "code", "name", "weight", "parent", "provisional", "source"]], ("metodologi_bobot",),
+              columns={"regulation": "Rubrik", "level": "Tingkat", "code": "Kode", "name": "Butir", "weight": "Bobot",
+                       "parent": "Induk", "provisional": "Sementara", "source": "Sumber"})
+
+st.subheader("Riwayat muatan data")
+ui.show_table(queries.load_history(wh), ("metodologi_riwayat_muatan",),
+              columns={"load_id": "Muatan", "loaded_at": "Waktu", "loaded_by": "Oleh", "rules_version": "Versi aturan",
+                       "note": "Catatan", "rekap_added": "Rekap baru", "rekap_replaced": "Rekap diganti",
+                       "rincian_added": "Rincian baru", "rincian_replaced": "Rincian diganti", "files": "File",
+                       "file_rows": "Baris", "is_sample": "Data contoh"})
+with st.expander("File per muatan (hash dan dialek yang terdeteksi)"):
+    ui.show_table(queries.load_files(wh), ("metodologi_file",),
+                  columns={"load_id": "Muatan", "loaded_at": "Waktu", "file_name": "File", "sha256": "SHA-256", "kind": "Jenis",
+                           "rows": "Baris", "rubrics": "Rubrik", "dialect": "Dialek"})
+
+st.subheader("Indeks konteks yang dipublikasikan")
+st.caption("Angka nyata dari sumber terbitan (bukan data contoh): Indeks RB (IRB), Survei Penilaian Integritas KPK (SPI), "
+           "Monitoring Center for Prevention KPK (MCP). Kategori dan metode berbeda antartahun.")
+ui.show_table(queries.context_indices(wh).drop(columns=["province_code"]), ("metodologi_indeks_konteks",),
+              columns={"indeks": "Indeks", "tahun": "Tahun", "nilai": "Nilai", "kategori": "Kategori", "sumber": "Sumber", "catatan": "Catatan"})
+st.subheader("Penghargaan ZI nasional")
+ui.show_table(queries.national_awards(wh), ("metodologi_penghargaan_nasional",),
+              columns={"tahun": "Tahun", "unit_dievaluasi": "Unit dievaluasi", "wbk": "WBK", "wbbm": "WBBM", "sumber": "Sumber", "catatan": "Catatan"})

@@ -1,0 +1,81 @@
+"""Profil Unit Kerja: one unit across stages (SA, TPI, TPN) by area, half and sub-area, against the
+WBK/WBBM conditions of its rubric and against the best unit of the same type in another province;
+with where each score came from (file and row)."""
+
+import streamlit as st
+
+from zi import charts, queries, ui
+from zi.labels import CONDITION_LABELS, eligibility, number, stage_label
+from zi.rules import load_rules
+
+wh = ui.warehouse()
+rules = load_rules()
+ui.page_header(wh, "Profil Unit Kerja", "Satu unit kerja di setiap tahap penilaian, dibandingkan dengan ambang batas dan unit terbaik sejenis.")
+
+left, right = st.columns([1, 2])
+with left:
+    province = ui.province_filter(wh, multi=False)
+units = queries.units_list(wh, province)
+if units.empty:
+    ui.empty_notice("Provinsi ini belum punya data unit kerja.")
+    st.stop()
+labels = dict(zip(units["unit_id"], units["unit"] + " — " + units["instansi"]))
+with right:
+    ui.notice_if_invalid("unit", list(labels.values()), "memakai unit pertama")
+    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit", bind="query-params")
+
+history = queries.unit_scores(wh, unit_id)
+years = sorted(history["year"].unique(), reverse=True)
+ui.notice_if_invalid("tahun_unit", [str(y) for y in years], "memakai tahun terbaru unit ini")
+year = st.selectbox("Tahun penilaian", years, key="tahun_unit", bind="query-params")
+rows = history[history["year"] == year]
+rubric = rows["rubric"].iat[0]
+
+st.subheader(f"{labels[unit_id]}, {year}")
+st.caption(f"Jenis unit: {rows['jenis_unit'].iat[0] or '–'} · rubrik {rules.rubrics[rubric].name}")
+for column, row in zip(st.columns(len(rows)), rows.itertuples()):
+    column.metric(f"Nilai total {row.stage}", number(row.total), help=stage_label(row.stage))
+    column.caption(f"Pengungkit {number(row.pengungkit)} · Hasil {number(row.hasil)}")
+    column.caption(f"WBK: {eligibility(row.wbk_eligible)} · WBBM: {eligibility(row.wbbm_eligible)}")
+    if row.predikat:
+        column.success(f"Predikat: Menuju {row.predikat}")
+
+items = queries.unit_items(wh, unit_id, year)
+minimums = {p: rules.threshold(rubric, p, "area_pct") for p in ("WBK", "WBBM") if rules.threshold(rubric, p, "area_pct") is not None}
+profile = queries.area_profile(items)
+ui.show_chart(charts.unit_area_profile(profile, minimums, "Capaian area pengungkit per tahap (% dari bobot; P = pemenuhan, R = reform)"),
+              "profil_area", labels[unit_id], year)
+
+conditions = queries.unit_conditions(wh, unit_id, year)
+st.subheader("Syarat WBK dan WBBM")
+if conditions.empty:
+    ui.empty_notice(f"Ambang batas untuk rubrik {rules.rubrics[rubric].name} belum dikonfirmasi; kelayakan belum diketahui.")
+else:
+    conditions = conditions.assign(condition=conditions["condition"].map(CONDITION_LABELS).fillna(conditions["condition"]))
+    ui.show_table(conditions[["stage", "predicate", "condition", "subject", "value", "minimum", "met", "missing"]],
+                  ("profil_syarat", labels[unit_id], year),
+                  columns={"predicate": "Predikat", "condition": "Syarat", "subject": "Butir", "value": "Nilai",
+                           "minimum": "Ambang", "met": "Terpenuhi", "missing": "Kekurangan (poin)"})
+
+detail = items[items["level"] == "subarea"]
+if not detail.empty:
+    with st.expander("Rincian sub-area"):
+        ui.show_table(detail[["stage", "code", "name", "points", "weight", "pct"]], ("profil_subarea", labels[unit_id], year),
+                      columns={"code": "Kode", "name": "Sub-area", "points": "Nilai", "weight": "Bobot"})
+
+stage = st.segmented_control("Bandingkan pada tahap", list(rows["stage"]), default=rows["stage"].iat[-1], required=True, key="tahap_banding")
+peer = queries.best_peer(wh, unit_id, year, stage)
+st.subheader("Unit terbaik sejenis di provinsi lain")
+if peer.empty:
+    ui.empty_notice(f"Belum ada unit sejenis di provinsi lain dengan nilai {stage} pada {year}.")
+else:
+    best = peer.iloc[0]
+    st.write(f"**{best['unit']}** ({best['province']}) — nilai total {stage} {number(best['total'])}"
+             + (f", predikat Menuju {best['predikat']}" if best["predikat"] else ""))
+    both = queries.peer_areas(wh, unit_id, labels[unit_id], best["unit_id"], f"{best['unit']} ({best['province']})", year, stage)
+    ui.show_chart(charts.unit_area_profile(both, minimums, f"Capaian per area, tahap {stage} (% dari bobot)"),
+                  "profil_banding", labels[unit_id], year, stage)
+
+with st.expander("Asal data (file dan baris)"):
+    ui.show_table(queries.unit_provenance(wh, unit_id), ("profil_asal_data", labels[unit_id]),
+                  columns={"file_name": "File", "source_row": "Baris", "load_id": "Muatan", "loaded_at": "Dimuat", "sha256": "SHA-256", "is_sample": "Data contoh"})

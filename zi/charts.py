@@ -1,0 +1,190 @@
+"""Chart functions: one per chart kind, each taking a query result and returning a Plotly figure.
+
+Shared look: one colour per province on every chart (by Kemendagri code, so Kalimantan Tengah is
+the same colour on every page), decimal comma, Bahasa Indonesia labels, thresholds drawn from the
+rules passed in (never typed here), and a note on the chart naming the stage the numbers are from.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import plotly.colors
+import plotly.graph_objects as go
+
+from zi.labels import number, rubric_label, stage_label
+from zi.rules import AREAS, DATA_DIR, load_rules
+
+# 38 distinguishable colours, assigned in the order of provinces.csv.
+_PALETTE = plotly.colors.qualitative.Dark24 + [
+    "#3283FE", "#85660D", "#565656", "#1C8356", "#C4451C", "#325A9B", "#FEAF16",
+    "#90AD1C", "#F6222E", "#B10DA1", "#C075A6", "#B00068", "#2ED9FF", "#AA0DFE",
+]
+REFERENCE_COLOUR = "#444444"
+FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+def _province_colours() -> dict[int, str]:
+    with open(DATA_DIR / "provinces.csv", encoding="utf-8") as fh:
+        codes = [int(r["kode_kemendagri"]) for r in csv.DictReader(fh)]
+    return {code: _PALETTE[i % len(_PALETTE)] for i, code in enumerate(codes)}
+
+
+PROVINCE_COLOURS = _province_colours()
+
+
+def colour_map(frame: pd.DataFrame) -> dict[str, str]:
+    """Province name -> colour, for the provinces in a result (needs province_code, province)."""
+    pairs = frame.dropna(subset=["province_code"])[["province_code", "province"]].drop_duplicates()
+    return {row.province: PROVINCE_COLOURS.get(int(row.province_code), REFERENCE_COLOUR) for row in pairs.itertuples()}
+
+
+def _layout(fig: go.Figure, title: str, stage: str | None, y_title: str | None = None, height: int = 460) -> go.Figure:
+    subtitle = f"Tahap: {stage_label(stage)}" if stage else None
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "subtitle": {"text": subtitle} if subtitle else None, "x": 0.01},
+        font={"family": FONT, "size": 14},
+        separators=",.",  # decimal comma, thousands dot
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
+        margin={"l": 60, "r": 30, "t": 90, "b": 80},
+        height=height,
+        yaxis_title=y_title,
+    )
+    return fig
+
+
+def area_bars(achievement: pd.DataFrame, stage: str, reference_label: str = "Rata-rata terpilih") -> go.Figure:
+    """Per area, one bar per province (% of the area's weight) and the peer mean as a marker line."""
+    fig = go.Figure()
+    provinces = achievement.dropna(subset=["province_code"])
+    colours = colour_map(provinces)
+    for province, rows in provinces.groupby("province", sort=False):
+        fig.add_bar(
+            x=rows["area"], y=rows["pct"], name=province, marker_color=colours[province],
+            customdata=rows[["area_name", "mean_points", "weight", "units"]],
+            hovertemplate="%{customdata[0]}<br>%{y:.1f} % dari bobot<br>rata-rata %{customdata[1]:.2f} dari %{customdata[2]:.2f} poin<br>%{customdata[3]} unit<extra>" + province + "</extra>",
+        )
+    reference = achievement[achievement["province_code"].isna()]
+    if not reference.empty:
+        fig.add_scatter(
+            x=reference["area"], y=reference["pct"], name=reference_label, mode="markers+lines",
+            line={"color": REFERENCE_COLOUR, "dash": "dot"}, marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+            hovertemplate="%{y:.1f} %<extra>" + reference_label + "</extra>",
+        )
+    fig.update_layout(barmode="group", xaxis={"categoryorder": "array", "categoryarray": list(AREAS)})
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    return _layout(fig, "Capaian per area perubahan (% dari bobot)", stage, "Capaian (%)")
+
+
+def total_distribution(units: pd.DataFrame, stage: str, thresholds: dict[str, float] | None = None) -> go.Figure:
+    """Distribution of unit totals (% of maximum) per province: box with every unit as a point."""
+    fig = go.Figure()
+    colours = colour_map(units)
+    for province, rows in units.groupby("province", sort=False):
+        fig.add_box(
+            y=rows["total_pct"], name=province, marker_color=colours[province], boxpoints="all", jitter=0.4,
+            pointpos=0, text=rows["unit"], hovertemplate="%{text}<br>%{y:.2f} %<extra>" + province + "</extra>",
+        )
+    _threshold_lines(fig, thresholds)
+    fig.update_yaxes(ticksuffix=" %")
+    return _layout(fig, "Sebaran nilai total unit kerja (% dari nilai maksimum)", stage, "Nilai total (%)")
+
+
+def count_bars(frame: pd.DataFrame, columns: dict[str, str], title: str, stage: str | None = None) -> go.Figure:
+    """Counts per province for a few measures (e.g. WBK held, WBBM held, meeting WBK)."""
+    fig = go.Figure()
+    for column, label in columns.items():
+        fig.add_bar(x=frame["province"], y=frame[column], name=label, text=frame[column], textposition="outside")
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, stage, "Jumlah unit")
+
+
+def area_small_multiples(trend: pd.DataFrame, stage: str, rubric_change_year: int | None) -> go.Figure:
+    """One small panel per area: mean % of weight over the years, a line per province."""
+    from plotly.subplots import make_subplots
+
+    areas = [a for a in AREAS if a in set(trend["area"])]
+    columns = 3
+    rows = max(1, -(-len(areas) // columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=areas, shared_yaxes=True, vertical_spacing=0.14)
+    colours = colour_map(trend)
+    for index, area in enumerate(areas):
+        row, col = index // columns + 1, index % columns + 1
+        for province, part in trend[trend["area"] == area].groupby("province", sort=False):
+            fig.add_scatter(
+                x=part["year"], y=part["pct"], mode="lines+markers", name=province, legendgroup=province,
+                showlegend=index == 0, line={"color": colours[province]},
+                hovertemplate="%{x}: %{y:.1f} %<extra>" + province + " · " + area + "</extra>", row=row, col=col,
+            )
+        if rubric_change_year:
+            fig.add_vline(x=rubric_change_year - 0.5, line={"dash": "dot", "color": REFERENCE_COLOUR, "width": 1}, row=row, col=col)
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    fig.update_xaxes(dtick=1)
+    _layout(fig, "Capaian tiap area dari tahun ke tahun (% dari bobot; garis titik: pergantian rubrik)", stage, height=240 * rows + 140)
+    return fig
+
+
+def trend_lines(frame: pd.DataFrame, y: str, line_name: str, stage: str, title: str,
+                thresholds: dict[str, float] | None = None, rubric_change_year: int | None = None,
+                y_title: str = "Nilai total (% dari maksimum)", colour_by_province: bool = True) -> go.Figure:
+    """A line per `line_name` value over the years, with threshold lines and the rubric change."""
+    fig = go.Figure()
+    colours = colour_map(frame) if colour_by_province else {}
+    for name, part in frame.groupby(line_name, sort=False):
+        colour = colours.get(part["province"].iloc[0]) if colour_by_province else None
+        fig.add_scatter(
+            x=part["year"], y=part[y], mode="lines+markers", name=str(name), line={"color": colour},
+            hovertemplate="%{x}: %{y:.2f}<extra>" + str(name) + "</extra>",
+        )
+    _threshold_lines(fig, thresholds)
+    _rubric_change(fig, rubric_change_year)
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, title, stage, y_title)
+
+
+def slope_chart(slopes: pd.DataFrame, year_from: int, year_to: int, stage: str) -> go.Figure:
+    """Each unit's total (% of maximum) in two years joined by a line, coloured by province."""
+    fig = go.Figure()
+    colours = colour_map(slopes)
+    shown = set()
+    for row in slopes.itertuples():
+        fig.add_scatter(
+            x=[str(year_from), str(year_to)], y=[row.pct_from, row.pct_to], mode="lines+markers",
+            line={"color": colours[row.province], "width": 1.5}, name=row.province, legendgroup=row.province,
+            showlegend=row.province not in shown, text=[row.unit, row.unit],
+            hovertemplate="%{text}<br>%{x}: %{y:.2f} %<extra>" + row.province + "</extra>",
+        )
+        shown.add(row.province)
+    fig.update_yaxes(ticksuffix=" %")
+    return _layout(fig, f"Perubahan nilai total unit kerja {year_from} → {year_to} (% dari maksimum)", stage, "Nilai total (%)")
+
+
+def unit_area_profile(items: pd.DataFrame, minimums: dict[str, float] | None, title: str) -> go.Figure:
+    """Areas (or halves) as % of weight, a bar group per `series` (a stage, or a unit), with the
+    per-area minimum of each predicate as a dashed line."""
+    fig = go.Figure()
+    for series, part in items.groupby("series", sort=False):
+        fig.add_bar(
+            x=part["label"], y=part["pct"], name=series, text=[number(v, 1) for v in part["pct"]],
+            textposition="outside", hovertemplate="%{x}<br>%{y:.1f} % dari bobot<extra>" + series + "</extra>",
+        )
+    for predicate, minimum in (minimums or {}).items():
+        fig.add_hline(y=minimum, line={"dash": "dash", "color": REFERENCE_COLOUR},
+                      annotation_text=f"syarat {predicate} {number(minimum, 0)} %", annotation_position="top left")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 110], ticksuffix=" %")
+    return _layout(fig, title, None, "Capaian (%)")
+
+
+def _threshold_lines(fig: go.Figure, thresholds: dict[str, float] | None) -> None:
+    for label, value in (thresholds or {}).items():
+        fig.add_hline(y=value, line={"dash": "dash", "color": REFERENCE_COLOUR, "width": 1},
+                      annotation_text=f"{label} {number(value, 0)}", annotation_position="top left")
+
+
+def _rubric_change(fig: go.Figure, year: int | None) -> None:
+    if year:
+        fig.add_vline(x=year - 0.5, line={"dash": "dot", "color": REFERENCE_COLOUR, "width": 1},
+                      annotation_text=f"mulai {rubric_label(load_rules().rubric_for_year(year))}", annotation_position="top right")

@@ -1,0 +1,185 @@
+"""The query layer: one typed function per question a page asks, each running one named SQL file.
+
+Functions take the `Warehouse` first and plain values after; results are cached per warehouse
+version (a swapped-in file gets fresh results, no restart needed). Reshaping that only arranges a
+result for display (a pivot for a difference table) happens here, never in a page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from zi.db import Warehouse
+from zi.labels import stage_label
+from zi.rules import AREAS
+
+cached = st.cache_data(
+    hash_funcs={Warehouse: Warehouse.cache_key}, max_entries=512, show_spinner=False
+)
+
+
+def _codes(provinces) -> list[int]:
+    return [int(p) for p in provinces]
+
+
+@cached
+def data_status(wh: Warehouse) -> dict:
+    return wh.query("data_status").iloc[0].to_dict()
+
+
+@cached
+def provinces_available(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("provinces_available")
+
+
+@cached
+def years_available(wh: Warehouse) -> list[int]:
+    return [int(y) for y in wh.query("years_available")["year"]]
+
+
+@cached
+def rubrics(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("rubrics")
+
+
+@cached
+def province_summary(wh: Warehouse, year: int, stage: str, scope: str, provinces=None) -> pd.DataFrame:
+    return wh.query("province_summary", year=year, stage=stage, scope=scope,
+                    provinces=None if provinces is None else _codes(provinces))
+
+
+@cached
+def averages(wh: Warehouse, year: int, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("averages", year=year, stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def area_achievement(wh: Warehouse, year: int, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("area_achievement", year=year, stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+def area_differences(achievement: pd.DataFrame) -> pd.DataFrame:
+    """Difference table (selisih): one row per area, one column per province, then each province
+    minus the first one chosen, in percentage points of the area's weight."""
+    provinces = achievement.dropna(subset=["province_code"])
+    table = provinces.pivot_table(index=["area", "area_name"], columns="province", values="pct", sort=False)
+    order = list(dict.fromkeys(provinces["province"]))
+    table = table[order]
+    for other in order[1:]:
+        table[f"Selisih {other} − {order[0]}"] = table[other] - table[order[0]]
+    return table.reset_index()
+
+
+@cached
+def unit_totals(wh: Warehouse, year: int, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("unit_totals", year=year, stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def area_trend(wh: Warehouse, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("area_trend", stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def province_trend(wh: Warehouse, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("province_trend", stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def unit_trend(wh: Warehouse, stage: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("unit_trend", stage=stage, scope=scope, provinces=_codes(provinces))
+
+
+def top_units(unit_trend_result: pd.DataFrame, count: int) -> list[str]:
+    """unit_ids of the `count` units with the highest total (% of max) in their latest year."""
+    latest = unit_trend_result.sort_values("year").groupby("unit_id").tail(1)
+    return latest.nlargest(count, "total_pct")["unit_id"].tolist()
+
+
+@cached
+def slope(wh: Warehouse, stage: str, scope: str, provinces, year_from: int, year_to: int) -> pd.DataFrame:
+    return wh.query("slope", stage=stage, scope=scope, provinces=_codes(provinces), year_from=year_from, year_to=year_to)
+
+
+@cached
+def units_list(wh: Warehouse, provinces) -> pd.DataFrame:
+    return wh.query("units_list", provinces=_codes(provinces))
+
+
+@cached
+def unit_scores(wh: Warehouse, unit_id: str) -> pd.DataFrame:
+    return wh.query("unit_scores", unit_id=unit_id)
+
+
+@cached
+def unit_items(wh: Warehouse, unit_id: str, year: int) -> pd.DataFrame:
+    return wh.query("unit_items", unit_id=unit_id, year=year)
+
+
+@cached
+def unit_conditions(wh: Warehouse, unit_id: str, year: int) -> pd.DataFrame:
+    return wh.query("unit_conditions", unit_id=unit_id, year=year)
+
+
+def area_profile(items: pd.DataFrame, stages=None) -> pd.DataFrame:
+    """A unit's pengungkit areas per stage, as halves where they were given, labelled for a chart."""
+    rows = items[items["level"].isin(["area", "half"])].copy()
+    has_halves = rows.groupby("stage")["level"].transform(lambda levels: (levels == "half").any())
+    rows = rows[(rows["level"] == "half") == has_halves]
+    if stages is not None:
+        rows = rows[rows["stage"].isin(stages)]
+    rows["label"] = rows["area"] + rows["half"].map({"pemenuhan": " (P)", "reform": " (R)"}).fillna("")
+    rows["area"] = pd.Categorical(rows["area"], AREAS, ordered=True)
+    rows["series"] = rows["stage"].map(stage_label)
+    return rows.sort_values(["stage", "area", "half"], na_position="first")
+
+
+def peer_areas(wh: Warehouse, unit_id: str, unit_label: str, peer_id: str, peer_label: str, year: int, stage: str) -> pd.DataFrame:
+    """Area achievement of a unit and its peer at one stage, labelled by unit for a chart."""
+    parts = []
+    for uid, label in ((unit_id, unit_label), (peer_id, peer_label)):
+        items = unit_items(wh, uid, year)
+        rows = items[(items["level"] == "area") & (items["stage"] == stage)].assign(series=label, label=lambda f: f["area"])
+        parts.append(rows.assign(area=pd.Categorical(rows["area"], AREAS, ordered=True)).sort_values("area"))
+    return pd.concat(parts, ignore_index=True)
+
+
+@cached
+def best_peer(wh: Warehouse, unit_id: str, year: int, stage: str) -> pd.DataFrame:
+    return wh.query("best_peer", unit_id=unit_id, year=year, stage=stage)
+
+
+@cached
+def unit_provenance(wh: Warehouse, unit_id: str) -> pd.DataFrame:
+    return wh.query("unit_provenance", unit_id=unit_id)
+
+
+@cached
+def rule_weights(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("rule_weights")
+
+
+@cached
+def rule_thresholds(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("rule_thresholds")
+
+
+@cached
+def load_history(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("load_history")
+
+
+@cached
+def load_files(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("load_files")
+
+
+@cached
+def context_indices(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("context_indices")
+
+
+@cached
+def national_awards(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("national_awards")

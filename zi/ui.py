@@ -1,0 +1,160 @@
+"""Streamlit pieces every page shares: the warehouse handle, the page header with data status,
+URL-bound filters that fall back with a notice, and chart/table display with downloads.
+
+Pages stay short: widgets from here -> a function of `zi.queries` -> a function of `zi.charts` ->
+`show_chart` / `show_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from zi import queries
+from zi.db import Warehouse, file_version
+from zi.exports import csv_for_excel, slug
+from zi.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS
+from zi.rules import DATA_DIR, STAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = DATA_DIR / "sample"
+DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
+SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
+IMAGE_FORMATS = ("png", "svg")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember")
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("ZI_DB") or DATA_DIR / "zi.duckdb")
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open(path: str, version: tuple[int, int, int]) -> Warehouse:
+    return Warehouse.open(Path(path))
+
+
+def warehouse() -> Warehouse:
+    """The warehouse as it is now; built from the bundled sample by the ETL on a first start."""
+    path = db_path()
+    if not path.exists():
+        with st.spinner("Menyiapkan gudang data dari data contoh (sekali saja)…"):
+            build_sample_warehouse(path)
+    return _open(str(path), file_version(path))
+
+
+def build_sample_warehouse(path: Path) -> None:
+    """Run the ETL (a separate process: the dashboard itself never writes) on data/sample."""
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(SAMPLE_DIR), "--db", str(path)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0 or not path.exists():
+        st.error("Gudang data contoh tidak dapat dibuat:\n\n" + (result.stdout + result.stderr)[-2000:])
+        st.stop()
+
+
+def date_text(moment: dt.datetime | pd.Timestamp | None) -> str:
+    if moment is None or pd.isna(moment):
+        return "–"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
+    """Title, the data-as-of line with sources, and the sample notice while sample data is shown."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    status = queries.data_status(wh)
+    if status["has_sample"]:
+        st.warning(SAMPLE_NOTICE, icon=":material/science:")
+    files = status["files"] or "–"
+    if status["file_count"] and status["file_count"] > 3:
+        files = f"{status['file_count']} berkas ({', '.join(files.split(', ')[:3])}, …)"
+    st.caption(f"Data per {date_text(status['loaded_at'])}, sumber: {files}" + (" — **data contoh**" if status["has_sample"] else ""))
+    return status
+
+
+# -- URL-bound filters ------------------------------------------------------------------------------
+def notice_if_invalid(key: str, valid_labels: list[str], fallback: str) -> None:
+    """A link may carry a value that no longer exists: say so (Streamlit then drops it)."""
+    raw = st.query_params.get_all(key)
+    bad = [value for value in raw if value not in valid_labels]
+    if bad:
+        st.info(f"Nilai tautan '{key}' tidak dikenal ({', '.join(bad)}); {fallback}.", icon=":material/link_off:")
+
+
+def province_filter(wh: Warehouse, key: str = "provinsi", multi: bool = True, label: str = "Provinsi") -> list[int]:
+    available = queries.provinces_available(wh)
+    names = dict(zip(available["province_code"].astype(int), available["province"]))
+    defaults = [code for code in DEFAULT_PROVINCES if code in names] or list(names)[:2]
+    notice_if_invalid(key, list(names.values()), "memakai pilihan bawaan")
+    if multi:
+        return st.multiselect(label, list(names), default=defaults, format_func=names.get, key=key, bind="query-params",
+                              help="Pilih dua provinsi atau lebih untuk dibandingkan")
+    chosen = st.selectbox(label, list(names), index=list(names).index(defaults[0]), format_func=names.get, key=key, bind="query-params")
+    return [chosen] if chosen is not None else []
+
+
+def year_filter(wh: Warehouse, key: str = "tahun", label: str = "Tahun penilaian", default: int | None = None) -> int:
+    years = queries.years_available(wh)
+    notice_if_invalid(key, [str(y) for y in years], "memakai tahun terbaru")
+    index = years.index(default) if default in years else 0
+    return st.selectbox(label, years, index=index, key=key, bind="query-params")
+
+
+def stage_filter(key: str = "tahap", default: str = "TPI") -> str:
+    notice_if_invalid(key, list(STAGES), f"memakai {default}")
+    return st.segmented_control(
+        "Tahap penilaian", list(STAGES), default=default, required=True, key=key, bind="query-params",
+        help=" · ".join(STAGE_LABELS.values()),
+    )
+
+
+def scope_filter(key: str = "cakupan") -> str:
+    notice_if_invalid(key, list(SCOPES), "memakai pemerintah provinsi saja")
+    chosen = st.segmented_control("Cakupan", list(SCOPES), default="Pemprov saja", required=True, key=key, bind="query-params",
+                                  help="Perangkat daerah pemerintah provinsi saja, atau juga kabupaten/kota di provinsi itu")
+    return SCOPES[chosen]
+
+
+# -- output ---------------------------------------------------------------------------------------
+def chart_config(name: str) -> dict:
+    """Toolbar download at presentation resolution (1600x900 at 2x), format chosen in the sidebar."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": st.session_state.get("format_gambar", "png"),
+            "filename": name, "width": 1600, "height": 900, "scale": 2,
+        },
+    }
+
+
+def show_chart(fig, *name: object) -> None:
+    """A chart whose toolbar download is named after what it shows (`name` parts, see slug)."""
+    key = slug(*name)
+    st.plotly_chart(fig, config=chart_config(key), key=key)
+
+
+def show_table(frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None = None, decimals: int = 2, key: str | None = None) -> None:
+    """A table with Indonesian headers and decimal comma, and its CSV download for Excel.
+    `name` is a tuple of parts naming the table (see slug), used for the file and widget keys."""
+    name = slug(*name)
+    labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
+    shown = frame.rename(columns=labels)
+    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+    styled = shown.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–")
+    st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+    st.download_button(
+        "Unduh CSV (Excel)", csv_for_excel(shown), file_name=f"{name}.csv", mime="text/csv",
+        icon=":material/download:", key=f"unduh_{key or name}", on_click="ignore",
+    )
+
+
+def empty_notice(message: str) -> None:
+    st.info(message, icon=":material/info:")
