@@ -1,5 +1,9 @@
 """Dasbor Kaji Tiru Zona Integritas: entry point. Page routing, the shared sidebar, nothing else.
 
+Pages live one level down (`pages/<section>/`): Streamlit still runs a *top-level* `pages/*.py` file
+directly on the first request after a server start (its legacy multipage mode), which would bypass
+this file; with no top-level page files, every request goes through `st.navigation` here.
+
 Run with `streamlit run dashboard.py`. The warehouse is `data/zi.duckdb` (or `$ZI_DB`); on a first
 start without it, the ETL builds it from the bundled sample in `data/sample/`.
 """
@@ -13,13 +17,13 @@ st.set_page_config(page_title="Dasbor Kaji Tiru ZI", page_icon=":material/verifi
 navigation = st.navigation(
     {
         "Dasbor": [
-            st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path="ringkasan", default=True),
-            st.Page("pages/bandingkan.py", title="Bandingkan Provinsi", icon=":material/compare_arrows:", url_path="bandingkan"),
-            st.Page("pages/tren.py", title="Tren menuju WBK", icon=":material/trending_up:", url_path="tren"),
-            st.Page("pages/profil_unit.py", title="Profil Unit Kerja", icon=":material/apartment:", url_path="profil"),
+            st.Page("pages/dasbor/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path="ringkasan", default=True),
+            st.Page("pages/dasbor/bandingkan.py", title="Bandingkan Provinsi", icon=":material/compare_arrows:", url_path="bandingkan"),
+            st.Page("pages/dasbor/tren.py", title="Tren menuju WBK", icon=":material/trending_up:", url_path="tren"),
+            st.Page("pages/dasbor/profil_unit.py", title="Profil Unit Kerja", icon=":material/apartment:", url_path="profil"),
         ],
         "Tentang data": [
-            st.Page("pages/metodologi.py", title="Metodologi & Sumber", icon=":material/menu_book:", url_path="metodologi"),
+            st.Page("pages/data/metodologi.py", title="Metodologi & Sumber", icon=":material/menu_book:", url_path="metodologi"),
         ],
     }
 )

@@ -99,11 +99,11 @@ def run(
             report.problems.append(refused.problem)
             continue
         sources.append(source)
-        report.files.append(FileSummary(name, source.sha256, source.kind, source.table.num_rows, source.dialect))
+        report.files.append(FileSummary(name, source.sha256, source.kind, source.rows, source.dialect))
     progress("memeriksa", len(files), len(files))
 
     with warehouse.exclusive(db):
-        con, work = warehouse.open_copy(db)
+        con, work = warehouse.open_copy(db, rules)
         try:
             con.execute("BEGIN")
             warehouse.refresh_reference(con, rules)
@@ -135,7 +135,7 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     on_key = " AND ".join(f"e.{k} = i.{k}" for k in KEY)
     same_rekap = " AND ".join(f"i.{c} IS NOT DISTINCT FROM e.{c}" for c in (*REKAP_META, *vocab.indicator_columns(rules)))
     counts = {}
-    for table, same, not_stored in (("rekap", same_rekap, ""), ("rincian", "i.value = e.value", ", unit")):
+    for table, same, not_stored in (("rekap", same_rekap, ""), ("rincian", "i.value = e.value", ", key_id, unit, rubric")):
         code_join = " AND e.code = i.code" if table == "rincian" else ""
         con.execute(
             f"""
@@ -179,7 +179,7 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
                               {"f": index}).fetchone()[0]
         con.execute(
             "INSERT INTO load_files VALUES ($id, $name, $sha, $kind, $rows, $rubrics, $dialect, $sample)",
-            {"id": load_id, "name": source.name, "sha": source.sha256, "kind": source.kind, "rows": source.table.num_rows,
+            {"id": load_id, "name": source.name, "sha": source.sha256, "kind": source.kind, "rows": source.rows,
              "rubrics": rubrics, "dialect": json.dumps(source.dialect, ensure_ascii=False), "sample": source.sha256 in samples},
         )
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl.problems import FileRefused, Problem
@@ -44,6 +45,9 @@ class Source:
     dialect: dict[str, object]
     sheet: str | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rows = self.table.num_rows  # kept after `table` is released (see validate._stage_raw)
 
 
 def read_source(path: Path, rules: Rules, name: str | None = None) -> Source:
@@ -132,16 +136,25 @@ def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Arra
     except pa.ArrowInvalid:
         table = None
     lines = body.count("\n") + (0 if body.endswith("\n") else 1)
-    if table is not None and not ragged and table.num_rows == lines:
+    if table is not None and not ragged and table.num_rows == lines and not _has_blank_record(table):
         return table.columns, np.arange(1, lines + 1, dtype=np.int64)
     return _parse_csv_exact(body, delimiter, width)
+
+
+def _has_blank_record(table: pa.Table) -> bool:
+    """A record of empty cells only (`,,,,`: how a spreadsheet saves a cleared row)."""
+    blank = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    return blank is not None and bool(pc.any(blank).as_py())
 
 
 def _parse_csv_exact(body: str, delimiter: str, width: int) -> tuple[list[pa.Array], np.ndarray]:
     offsets, records = [], []
     for offset, record in enumerate(csv.reader(io.StringIO(body), delimiter=delimiter), start=1):
-        if not record:
-            continue  # a blank line: still a row of the spreadsheet, but no data
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line or a row of empty cells: still a row of the spreadsheet, but no data
         offsets.append(offset)
         # Short records are padded (trailing empty cells are often dropped by exporters); long
         # ones keep their extra cells in one more column so validation can name them.

@@ -84,6 +84,8 @@ def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
         text = ", ".join(f"nullif(trim({n}), '') AS {n}" for n in expected)
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{kind} AS SELECT {text}, _row, _file FROM arrow_staging")  # allow-listed names
         con.unregister("arrow_staging")
+    for source in sources:
+        source.table = None  # DuckDB holds the text now; a national load would otherwise keep it twice
 
 
 def _register_rules(con, rules: Rules) -> None:
@@ -110,87 +112,116 @@ def _lookup_table(con, name: str, pairs: dict) -> None:
     con.unregister(f"arrow_{name}")
 
 
-def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
-    """Resolve province, stage, year, rubric, predicate of every row; report what does not resolve."""
-    union = """
-        SELECT 'rekap' AS kind, _file, _row, provinsi, instansi, unit_kerja, tahun, tahap, rubrik, predikat,
-               jenis_unit, catatan, NULL AS indikator FROM raw_rekap
-        UNION ALL
-        SELECT 'rincian', _file, _row, provinsi, instansi, unit_kerja, tahun, tahap, rubrik, predikat,
-               jenis_unit, catatan, indikator FROM raw_rincian"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_keys AS {union}")
+KEY_TEXT = ("provinsi", "instansi", "unit_kerja", "tahun", "tahap", "rubrik")
+SAME_TEXT = " AND ".join(f"r.{c} IS NOT DISTINCT FROM k.{c}" for c in KEY_TEXT)
 
-    def distinct(column: str) -> list[str]:
-        return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM raw_keys WHERE nullif(trim({column}), '') IS NOT NULL").fetchall()]
+
+def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
+    """Resolve every distinct key as written (province, instance, unit, year, stage, rubric) once.
+
+    Long files repeat one key on dozens of rows, so resolving distinct keys instead of rows keeps the
+    work proportional to the number of score rows. `key_id` numbers the resolved key, so spellings
+    that mean the same key (`Dinas D`, `dinas  d`) share it. Problems are still reported per row:
+    the (rare) unresolvable keys are joined back to the rows that carry them.
+    """
+    text = ", ".join(KEY_TEXT)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE key_text AS
+        SELECT DISTINCT {text} FROM (SELECT {text} FROM raw_rekap UNION ALL SELECT {text} FROM raw_rincian)
+        """
+    )
+
+    def distinct(table: str, column: str) -> list[str]:
+        return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()]
 
     provinces = vocab.province_aliases()
-    _lookup_table(con, "map_province", {v: provinces.get(vocab.normalise_province(v)) for v in distinct("provinsi")})
-    _lookup_table(con, "map_stage", {v: vocab.STAGES.get(vocab.normalise_value(v)) for v in distinct("tahap")})
-    _lookup_table(con, "map_rubric", {v: vocab.RUBRICS.get(vocab.normalise_value(v)) for v in distinct("rubrik")})
-    predicates = {v: vocab.PREDICATES.get(vocab.normalise_value(v), "?") for v in distinct("predikat")}
-    _lookup_table(con, "map_predicate", predicates)
+    _lookup_table(con, "map_province", {v: provinces.get(vocab.normalise_province(v)) for v in distinct("key_text", "provinsi")})
+    _lookup_table(con, "map_stage", {v: vocab.STAGES.get(vocab.normalise_value(v)) for v in distinct("key_text", "tahap")})
+    _lookup_table(con, "map_rubric", {v: vocab.RUBRICS.get(vocab.normalise_value(v)) for v in distinct("key_text", "rubrik")})
+    _lookup_table(con, "map_predicate", {v: vocab.PREDICATES.get(vocab.normalise_value(v), "?") for v in distinct("raw_rekap", "predikat")})
     subareas = vocab.subarea_columns(rules)
-    _lookup_table(con, "map_code", {v: (c if (c := vocab.normalise_header(v)) in subareas else None) for v in distinct("indikator")})
+    _lookup_table(con, "map_code", {v: (c if (c := vocab.normalise_header(v)) in subareas else None) for v in distinct("raw_rincian", "indikator")})
     years = range(int(rules.validation["first_year"]), rules.max_year(today_year) + 1)
     _lookup_table(con, "map_year_rubric", {str(y): rules.rubric_for_year(y) for y in years})
 
     con.execute(
         """
+        CREATE OR REPLACE TEMP TABLE keys AS
+        WITH resolved AS (
+            SELECT t.*, row_number() OVER () AS text_id, p.value AS province_code, s.value AS stage,
+                   CASE WHEN isfinite(y.d) AND y.d = round(y.d) AND y.d BETWEEN $first AND $last THEN CAST(y.d AS INTEGER) END AS year,
+                   y.d AS year_number, r.value AS rubric_given,
+                   coalesce(t.instansi, 'Pemprov ' || prov.nama) AS instansi_name,
+                   trim(regexp_replace(t.unit_kerja, '\\s+', ' ', 'g')) AS unit_name
+            FROM key_text t
+            LEFT JOIN map_province p ON p.raw = t.provinsi
+            LEFT JOIN map_stage s ON s.raw = t.tahap
+            LEFT JOIN map_rubric r ON r.raw = t.rubrik
+            LEFT JOIN provinces_ref prov ON prov.code = p.value
+            CROSS JOIN LATERAL (SELECT try_cast(replace(t.tahun, ',', '.') AS DOUBLE) AS d) y
+        )
+        SELECT k.*, coalesce(k.rubric_given, yr.value) AS rubric,
+               lower(k.instansi_name) AS instansi_key, lower(k.unit_name) AS unit_key,
+               CASE WHEN k.province_code IS NOT NULL AND k.year IS NOT NULL AND k.stage IS NOT NULL AND k.unit_name <> ''
+                    THEN dense_rank() OVER (ORDER BY k.province_code, lower(k.instansi_name), lower(k.unit_name), k.year, k.stage)
+               END AS key_id
+        FROM resolved k LEFT JOIN map_year_rubric yr ON yr.raw = CAST(k.year AS VARCHAR)
+        """,
+        {"first": years.start, "last": years.stop - 1},
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE keyed AS
-        SELECT k.*, p.value AS province_code, s.value AS stage,
-               CASE WHEN y.d = round(y.d) THEN CAST(y.d AS INTEGER) END AS year,
-               pr.value AS predicate, r.value AS rubric_given, c.value AS code,
-               coalesce(nullif(trim(k.instansi), ''), 'Pemprov ' || prov.nama) AS instansi_name,
-               trim(regexp_replace(k.unit_kerja, '\\s+', ' ', 'g')) AS unit_name
-        FROM raw_keys k
-        LEFT JOIN map_province p ON p.raw = k.provinsi
-        LEFT JOIN map_stage s ON s.raw = k.tahap
-        LEFT JOIN map_rubric r ON r.raw = k.rubrik
-        LEFT JOIN map_predicate pr ON pr.raw = k.predikat
-        LEFT JOIN map_code c ON c.raw = k.indikator
-        LEFT JOIN provinces_ref prov ON prov.code = p.value
-        CROSS JOIN LATERAL (SELECT try_cast(replace(trim(k.tahun), ',', '.') AS DOUBLE) AS d) y
+        SELECT r._file, r._row, k.*, pr.value AS predicate, r.jenis_unit, r.catatan
+        FROM raw_rekap r JOIN keys k ON {SAME_TEXT}
+        LEFT JOIN map_predicate pr ON pr.raw = r.predikat
         """
     )
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE keyed AS
-        SELECT k.*, coalesce(k.rubric_given, yr.value) AS rubric,
-               lower(k.instansi_name) AS instansi_key, lower(k.unit_name) AS unit_key
-        FROM keyed k LEFT JOIN map_year_rubric yr ON yr.raw = CAST(k.year AS VARCHAR)
+        f"""
+        CREATE OR REPLACE TEMP TABLE rincian_cells AS
+        SELECT r._file, r._row, k.text_id, k.key_id, k.rubric, c.value AS code, r.indikator, r.nilai AS raw,
+               {NUMBER.format("r.nilai")} AS value
+        FROM raw_rincian r JOIN keys k ON {SAME_TEXT}
+        LEFT JOIN map_code c ON c.raw = r.indikator
         """
     )
-    found = []
-    checks = [
-        ("provinsi", "nullif(trim(provinsi), '') IS NULL", "provinsi wajib diisi"),
-        ("provinsi", "nullif(trim(provinsi), '') IS NOT NULL AND province_code IS NULL",
+    span = f"{years.start}–{years.stop - 1}"
+    checks = [  # (column, condition on keys, reason)
+        ("provinsi", "provinsi IS NULL", "provinsi wajib diisi"),
+        ("provinsi", "provinsi IS NOT NULL AND province_code IS NULL",
          "provinsi tidak dikenal; gunakan kode Kemendagri, nama resmi, atau singkatan (mis. 62, Kalimantan Tengah, Kalteng)"),
-        ("unit_kerja", "nullif(unit_name, '') IS NULL", "nama unit kerja wajib diisi"),
-        ("tahun", "nullif(trim(tahun), '') IS NULL", "tahun wajib diisi"),
-        ("tahun", "nullif(trim(tahun), '') IS NOT NULL AND year IS NULL", "tahun harus bilangan bulat, mis. 2024"),
-        ("tahun", "year IS NOT NULL AND rubric IS NULL AND rubric_given IS NULL",
-         f"tahun di luar rentang {years.start}–{years.stop - 1}"),
-        ("tahap", "nullif(trim(tahap), '') IS NULL", "tahap penilaian wajib diisi (SA, TPI, atau TPN)"),
-        ("tahap", "nullif(trim(tahap), '') IS NOT NULL AND stage IS NULL",
-         "tahap tidak dikenal; gunakan SA (penilaian mandiri), TPI, atau TPN"),
-        ("rubrik", "nullif(trim(rubrik), '') IS NOT NULL AND rubric_given IS NULL",
-         "rubrik tidak dikenal; gunakan permen52-2014 atau permen90-2021"),
-        ("predikat", "predicate = '?'", "predikat tidak dikenal; gunakan WBK, WBBM, atau kosongkan"),
-        ("indikator", "kind = 'rincian' AND nullif(trim(indikator), '') IS NULL", "kode indikator wajib diisi"),
-        ("indikator", "kind = 'rincian' AND nullif(trim(indikator), '') IS NOT NULL AND code IS NULL",
-         "kode sub-area tidak dikenal (lihat daftar kode di data/rules.toml, mis. MP-P1)"),
+        ("unit_kerja", "coalesce(unit_name, '') = ''", "nama unit kerja wajib diisi"),
+        ("tahun", "tahun IS NULL", "tahun wajib diisi"),
+        ("tahun", "tahun IS NOT NULL AND NOT coalesce(isfinite(year_number) AND year_number = round(year_number), false)",
+         "tahun harus bilangan bulat, mis. 2024"),
+        ("tahun", "isfinite(year_number) AND year_number = round(year_number) AND year IS NULL", f"tahun di luar rentang {span}"),
+        ("tahap", "tahap IS NULL", "tahap penilaian wajib diisi (SA, TPI, atau TPN)"),
+        ("tahap", "tahap IS NOT NULL AND stage IS NULL", "tahap tidak dikenal; gunakan SA (penilaian mandiri), TPI, atau TPN"),
+        ("rubrik", "rubrik IS NOT NULL AND rubric_given IS NULL", "rubrik tidak dikenal; gunakan permen52-2014 atau permen90-2021"),
     ]
-    for column, condition, reason in checks:
-        value = "NULL" if column == "unit_kerja" and "IS NULL" in condition else column
-        for file, row, raw in con.execute(f"SELECT _file, _row, {value} FROM keyed WHERE {condition}").fetchall():
-            found.append(problem(file, row, column, raw, reason))
-    # Out-of-range years also for rows whose rubric was given explicitly.
-    for file, row, raw in con.execute(
-        "SELECT _file, _row, tahun FROM keyed WHERE year IS NOT NULL AND rubric_given IS NOT NULL "
-        "AND (year < $first OR year > $last)",
-        {"first": years.start, "last": years.stop - 1},
-    ).fetchall():
-        found.append(problem(file, row, "tahun", raw, f"tahun di luar rentang {years.start}–{years.stop - 1}"))
+    flags = ", ".join(f"({condition}) AS c{i}" for i, (_, condition, _) in enumerate(checks))
+    any_flag = " OR ".join(f"({condition})" for _, condition, _ in checks)
+    found = []
+    bad = con.execute(
+        f"""
+        WITH bad AS (SELECT text_id, {", ".join(KEY_TEXT)}, {flags} FROM keys WHERE {any_flag})
+        SELECT x._file, x._row, bad.* EXCLUDE (text_id) FROM bad
+        JOIN (SELECT _file, _row, text_id FROM keyed UNION ALL SELECT _file, _row, text_id FROM rincian_cells) x USING (text_id)
+        ORDER BY x._file, x._row
+        """  # conditions and columns are fixed above
+    ).fetchall()
+    for file, row, *cells in bad:
+        written = dict(zip(KEY_TEXT, cells))
+        for flag, (column, _, reason) in zip(cells[len(KEY_TEXT):], checks):
+            if flag:
+                found.append(problem(file, row, column, written.get(column), reason))
+    for file, row, raw in con.execute("SELECT _file, _row, predikat FROM keyed JOIN raw_rekap USING (_file, _row) WHERE predicate = '?'").fetchall():
+        found.append(problem(file, row, "predikat", raw, "predikat tidak dikenal; gunakan WBK, WBBM, atau kosongkan"))
+    for file, row, raw in con.execute("SELECT _file, _row, indikator FROM rincian_cells WHERE code IS NULL ORDER BY ALL").fetchall():
+        reason = "kode indikator wajib diisi" if raw is None else "kode sub-area tidak dikenal (lihat daftar kode di data/rules.toml, mis. MP-P1)"
+        found.append(problem(file, row, "indikator", raw, reason))
     return found
 
 
@@ -199,34 +230,28 @@ def _check_cells(con, rules: Rules, problem) -> list[Problem]:
     columns = vocab.indicator_columns(rules)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE cells AS
-        SELECT u._file, u._row, u.code, u.raw, 'rekap' AS kind
+        CREATE OR REPLACE TEMP VIEW cells AS
+        SELECT u._file, u._row, u.code, u.raw, {NUMBER.format("u.raw")} AS value, 'rekap' AS kind, k.rubric
         FROM (UNPIVOT (SELECT _file, _row, {", ".join(columns)} FROM raw_rekap)
               ON {", ".join(columns)} INTO NAME code VALUE raw) u
-        WHERE nullif(trim(u.raw), '') IS NOT NULL
+        JOIN keyed k USING (_file, _row)
         UNION ALL
-        SELECT k._file, k._row, coalesce(k.code, '?'), r.nilai, 'rincian'
-        FROM keyed k JOIN raw_rincian r USING (_file, _row)
-        WHERE k.kind = 'rincian'
+        SELECT _file, _row, code, raw, value, 'rincian', rubric FROM rincian_cells WHERE code IS NOT NULL
         """  # column names come from the rules allow-list, never from a file
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE parsed AS
-        SELECT c.*, k.rubric, {NUMBER.format("c.raw")} AS value, rc.level, rc.maximum,
-               (SELECT string_agg(DISTINCT o.rubric, ', ') FROM rule_cells o WHERE o.code = c.code) AS rubrics_with_code
-        FROM cells c JOIN keyed k ON k._file = c._file AND k._row = c._row AND k.kind = c.kind
-        LEFT JOIN rule_cells rc ON rc.rubric = k.rubric AND rc.code = c.code
-        """
     )
     found = []
     for file, row, code, kind, raw, rubric, value, level, maximum, others in con.execute(
-        "SELECT _file, _row, code, kind, raw, rubric, value, level, maximum, rubrics_with_code FROM parsed "
-        "WHERE code <> '?' AND rubric IS NOT NULL AND (level IS NULL OR value IS NULL OR NOT isfinite(value) "
-        "OR value < 0 OR value > maximum + 1e-9 OR (level = 'index' AND value < 1))"
+        """
+        SELECT c._file, c._row, c.code, c.kind, c.raw, c.rubric, c.value, rc.level, rc.maximum,
+               (SELECT string_agg(DISTINCT o.rubric, ', ') FROM rule_cells o WHERE o.code = c.code) AS rubrics_with_code
+        FROM cells c LEFT JOIN rule_cells rc ON rc.rubric = c.rubric AND rc.code = c.code
+        WHERE c.rubric IS NOT NULL AND (rc.level IS NULL OR c.value IS NULL OR NOT isfinite(c.value)
+              OR c.value < 0 OR c.value > rc.maximum + 1e-9 OR (rc.level = 'index' AND c.value < 1))
+        ORDER BY ALL
+        """
     ).fetchall():
         column = "nilai" if kind == "rincian" else code
-        if nullif_blank(raw) is None:
+        if raw is None:
             found.append(problem(file, row, column, raw, "nilai kosong"))
         elif level is None:
             owner = f"rubrik {others}" if others else "rubrik lain"
@@ -245,22 +270,29 @@ def _check_cells(con, rules: Rules, problem) -> list[Problem]:
 
 
 def _check_duplicates(con, problem) -> list[Problem]:
+    """The same key twice in one file (compared as resolved: case and spaces of names do not count)."""
     found = []
-    for kind, extra in (("rekap", ""), ("rincian", ", code")):
+    queries = (
+        ("SELECT _file, _row, key_id, unit_kerja FROM keyed WHERE key_id IS NOT NULL",
+         "key_id", "provinsi, instansi, unit, tahun, dan tahap"),
+        ("SELECT c._file, c._row, c.key_id, c.code, k.unit_kerja FROM rincian_cells c JOIN keys k USING (text_id) "
+         "WHERE c.key_id IS NOT NULL AND c.code IS NOT NULL", "key_id, code", "unit, tahun, tahap, dan indikator"),
+    )
+    for rows, partition, what in queries:
         for file, row, first, unit in con.execute(
             f"""
+            WITH doubled AS (SELECT _file, {partition} FROM ({rows}) GROUP BY ALL HAVING count(*) > 1)
             SELECT _file, _row, first_row, unit_kerja FROM (
-                SELECT *, min(_row) OVER w AS first_row, row_number() OVER (w ORDER BY _row) AS n
-                FROM keyed WHERE kind = '{kind}' AND province_code IS NOT NULL AND year IS NOT NULL AND stage IS NOT NULL
-                WINDOW w AS (PARTITION BY _file, {", ".join(KEY)}{extra})
-            ) WHERE n > 1
-            """  # kind and extra are fixed literals above
+                SELECT r.*, min(_row) OVER w AS first_row, row_number() OVER (w ORDER BY _row) AS n
+                FROM ({rows}) r SEMI JOIN doubled USING (_file, {partition})
+                WINDOW w AS (PARTITION BY _file, {partition})
+            ) WHERE n > 1 ORDER BY ALL
+            """  # fixed fragments above
         ).fetchall():
-            what = "unit, tahun, tahap, dan indikator" if kind == "rincian" else "provinsi, instansi, unit, tahun, dan tahap"
             found.append(problem(file, row, "unit_kerja", unit, f"baris ganda: {what} sama dengan baris {first} di file ini"))
     for file, row, extra in con.execute(
-        "SELECT _file, _row, _extra FROM raw_rekap WHERE nullif(trim(_extra), '') IS NOT NULL "
-        "UNION ALL SELECT _file, _row, _extra FROM raw_rincian WHERE nullif(trim(_extra), '') IS NOT NULL"
+        "SELECT _file, _row, _extra FROM raw_rekap WHERE _extra IS NOT NULL "
+        "UNION ALL SELECT _file, _row, _extra FROM raw_rincian WHERE _extra IS NOT NULL ORDER BY ALL"
     ).fetchall():
         found.append(problem(file, row, None, extra, "baris ini punya lebih banyak sel daripada judul kolom"))
     return found
@@ -304,13 +336,14 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
             # A column no file row of this rubric could fill: say it once per file, not per row.
             for file, cols in present.items():
                 if not any(all(c in cols for c in alt) for alt in alternatives):
-                    row = con.execute("SELECT min(_row) FROM keyed WHERE kind = 'rekap' AND _file = $f AND rubric = $r",
+                    row = con.execute("SELECT min(_row) FROM keyed WHERE _file = $f AND rubric = $r",
                                       {"f": file, "r": rubric_id}).fetchone()[0]
                     if row is not None:
                         wanted = " atau ".join(" + ".join(alt) for alt in alternatives)
                         found.append(problem(file, None, None, None,
                                              f"kolom wajib untuk rubrik {rubric_id} tidak ada: {wanted} (baris pertama dengan rubrik ini: {row})"))
-            missing = " AND ".join("(" + " OR ".join(f"{c} IS NULL" for c in alt) + ")" for alt in alternatives)
+            # empty: no alternative has any cell (a lone half is its own problem, reported above)
+            missing = " AND ".join(f"{c} IS NULL" for alt in alternatives for c in alt)
             complete_files = [f for f, cols in present.items() if any(all(c in cols for c in alt) for alt in alternatives)]
             if complete_files:
                 found += _rows(con, problem, rubric_id, alternatives[0][0], f"({missing}) AND r._file IN ({', '.join(map(str, complete_files))})",
@@ -322,7 +355,7 @@ def _rows(con, problem, rubric: str, column: str, condition: str, reason: str, s
     """Rows of `rubric` in raw_rekap meeting `condition` (SQL over allow-listed columns) as problems."""
     sql = (
         f"SELECT r._file, r._row, {column_sql or repr(column)}, {shown or column} FROM raw_rekap r "
-        f"JOIN keyed k ON k.kind = 'rekap' AND k._file = r._file AND k._row = r._row "
+        f"JOIN keyed k ON k._file = r._file AND k._row = r._row "
         f"WHERE k.rubric = $rubric AND ({condition})"
     )
     return [problem(f, row, col, val, reason) for f, row, col, val in con.execute(sql, {"rubric": rubric}).fetchall()]
@@ -336,76 +369,88 @@ def _build_typed(con, rules: Rules) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE in_rekap AS
         SELECT k.province_code, k.instansi_key, k.unit_key, k.year, k.stage,
-               k.instansi_name AS instansi, k.unit_name AS unit, nullif(trim(k.jenis_unit), '') AS jenis_unit,
-               k.rubric, k.predicate AS predikat, nullif(trim(k.catatan), '') AS catatan, {typed},
+               k.instansi_name AS instansi, k.unit_name AS unit, k.jenis_unit,
+               k.rubric, k.predicate AS predikat, k.catatan, {typed},
                k._file AS file_index, k._row AS source_row
-        FROM keyed k JOIN raw_rekap r ON k.kind = 'rekap' AND r._file = k._file AND r._row = k._row
-        WHERE k.province_code IS NOT NULL AND k.year IS NOT NULL AND k.stage IS NOT NULL AND k.rubric IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY {", ".join(KEY)} ORDER BY k._file DESC, k._row DESC) = 1
+        FROM keyed k JOIN raw_rekap r USING (_file, _row)
+        WHERE k.key_id IS NOT NULL AND k.rubric IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY k.key_id ORDER BY k._file DESC, k._row DESC) = 1
         """  # column names from the rules allow-list
     )
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE in_rincian AS
-        SELECT k.province_code, k.instansi_key, k.unit_key, k.year, k.stage, k.code, k.unit_name AS unit,
-               {NUMBER.format('r.nilai')} AS value, k._file AS file_index, k._row AS source_row
-        FROM keyed k JOIN raw_rincian r ON k.kind = 'rincian' AND r._file = k._file AND r._row = k._row
-        WHERE k.province_code IS NOT NULL AND k.year IS NOT NULL AND k.stage IS NOT NULL AND k.code IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY {", ".join(KEY)}, k.code ORDER BY k._file DESC, k._row DESC) = 1
+        WITH latest AS (
+            SELECT key_id, code, arg_max(value, position) AS value, arg_max(_file, position) AS file_index,
+                   arg_max(_row, position) AS source_row
+            FROM (SELECT *, (_file::BIGINT << 32) + _row AS position FROM rincian_cells)  -- later file, later row wins
+            WHERE key_id IS NOT NULL AND code IS NOT NULL GROUP BY ALL
+        ),
+        key_names AS (SELECT key_id, any_value(province_code) AS province_code, any_value(instansi_key) AS instansi_key,
+                             any_value(unit_key) AS unit_key, any_value(year) AS year, any_value(stage) AS stage,
+                             any_value(unit_name) AS unit, any_value(rubric) AS rubric
+                      FROM keys WHERE key_id IS NOT NULL GROUP BY key_id)
+        SELECT n.province_code, n.instansi_key, n.unit_key, n.year, n.stage, l.code, l.value,
+               l.file_index, l.source_row, l.key_id, n.unit, n.rubric
+        FROM latest l JOIN key_names n USING (key_id)
         """
     )
 
 
 def _check_rincian_sums(con, rules: Rules, problem) -> list[Problem]:
     """Sub-area detail needs its rekap row (from this load or the warehouse), and a complete set of
-    sub-areas must sum to its half (or, where only area totals are known, both halves to the area)."""
+    sub-areas must sum to its half (or, where only area totals are known, both halves to the area).
+
+    Sub-areas are summed per key and half first (dozens of rows become one), so the comparison with
+    the rekap touches as many rows as there are score rows."""
     tolerance = float(rules.validation["subarea_tolerance"])
     key = ", ".join(KEY)
-    parents = sorted({i.parent.lower().replace("-", "_") for i in rules.indicators(level="subarea")})
-    areas = sorted({p.split("_")[0] for p in parents})
-    levels = ", ".join(areas + parents)
-    found = []
+    on_key = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in KEY)  # noqa: E731
+    parents = sorted({vocab.normalise_header(i.parent) for i in rules.indicators(level="subarea")})
+    levels = ", ".join(sorted({p.split("_")[0] for p in parents}) + parents)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE rekap_after AS
-        SELECT {key}, rubric, {levels} FROM in_rekap
+        CREATE OR REPLACE TEMP TABLE rincian_halves AS
+        SELECT {", ".join(f"any_value(r.{k}) AS {k}" for k in KEY)}, any_value(r.unit) AS unit,
+               rc.parent AS half, h.parent AS area, sum(r.value) AS total, count(*) AS n,
+               (SELECT count(*) FROM rule_cells x WHERE x.rubric = r.rubric AND x.parent = rc.parent) AS expected,
+               min(r.file_index) AS file_index, min(r.source_row) AS source_row
+        FROM in_rincian r
+        JOIN rule_cells rc ON rc.rubric = r.rubric AND rc.code = r.code
+        JOIN rule_cells h ON h.rubric = r.rubric AND h.code = rc.parent
+        GROUP BY r.key_id, r.rubric, rc.parent, h.parent
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE rekap_after AS   -- the rekap rows these details belong to, after this load
+        SELECT {key}, {levels} FROM in_rekap i SEMI JOIN rincian_halves d ON {on_key("i", "d")}
         UNION ALL
-        SELECT {key}, rubric, {levels} FROM rekap e
-        WHERE NOT EXISTS (SELECT 1 FROM in_rekap i WHERE {" AND ".join(f"i.{k} = e.{k}" for k in KEY)})
+        SELECT {key}, {levels} FROM rekap e SEMI JOIN rincian_halves d ON {on_key("e", "d")}
+        ANTI JOIN in_rekap i ON {on_key("i", "e")}
         """  # identifiers from the rules allow-list
     )
+    found = []
     for file, row, unit in con.execute(
-        f"""
-        SELECT min(file_index), min(source_row), any_value(unit) FROM in_rincian
-        ANTI JOIN rekap_after USING ({key}) GROUP BY {key}
-        """
+        f"SELECT min(file_index), min(source_row), any_value(unit) FROM rincian_halves d "
+        f"ANTI JOIN rekap_after a ON {on_key('a', 'd')} GROUP BY {key} ORDER BY ALL"
     ).fetchall():
         found.append(problem(file, row, "unit_kerja", unit,
                              "rincian sub-area untuk unit, tahun, dan tahap yang belum ada di rekap; muat rekapnya lebih dulu atau bersamaan"))
     rows = con.execute(
         f"""
         WITH known AS (UNPIVOT (SELECT {key}, {levels} FROM rekap_after) ON {levels} INTO NAME code VALUE points),
-        sub AS (
-            SELECT {", ".join("r." + k for k in KEY)}, rc.parent AS half, any_value(h.parent) AS area,
-                   sum(r.value) AS total, count(*) AS n, min(r.file_index) AS file_index, min(r.source_row) AS source_row
-            FROM in_rincian r JOIN rekap_after a USING ({key})
-            JOIN rule_cells rc ON rc.rubric = a.rubric AND rc.code = r.code
-            JOIN rule_cells h ON h.rubric = a.rubric AND h.code = rc.parent
-            GROUP BY ALL
-        ),
-        complete AS (
-            SELECT sub.* FROM sub
-            JOIN (SELECT parent AS half, count(*) AS n FROM rule_cells WHERE level = 'subarea' GROUP BY ALL) e USING (half, n)
-        )
+        complete AS (SELECT * FROM rincian_halves WHERE n = expected)
         SELECT c.file_index, c.source_row, c.half, c.total, hv.points FROM complete c
-        JOIN known hv ON hv.code = c.half AND {" AND ".join(f"hv.{k} = c.{k}" for k in KEY)}
+        JOIN known hv ON hv.code = c.half AND {on_key("hv", "c")}
         WHERE abs(c.total - hv.points) > $tolerance
         UNION ALL
         SELECT min(c.file_index), min(c.source_row), c.area, sum(c.total), any_value(av.points) FROM complete c
-        JOIN known av ON av.code = c.area AND {" AND ".join(f"av.{k} = c.{k}" for k in KEY)}
-        ANTI JOIN known hv ON hv.code = c.half AND {" AND ".join(f"hv.{k} = c.{k}" for k in KEY)}
+        JOIN known av ON av.code = c.area AND {on_key("av", "c")}
+        ANTI JOIN known hv ON hv.code = c.half AND {on_key("hv", "c")}
         GROUP BY {", ".join("c." + k for k in KEY)}, c.area
         HAVING count(*) = 2 AND abs(sum(c.total) - any_value(av.points)) > $tolerance
+        ORDER BY ALL
         """,
         {"tolerance": tolerance},
     ).fetchall()
@@ -413,10 +458,6 @@ def _check_rincian_sums(con, rules: Rules, problem) -> list[Problem]:
         found.append(problem(file, row, "nilai", _fmt(total),
                              f"jumlah sub-area {level.upper().replace('_', ' ')} = {_fmt(total)}, tidak sama dengan nilainya di rekap ({_fmt(points)})"))
     return found
-
-
-def nullif_blank(value):
-    return value if value is not None and str(value).strip() else None
 
 
 def _fmt(number: float) -> str:

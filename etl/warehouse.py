@@ -44,14 +44,15 @@ def staging_path(db: Path) -> Path:
     return db.with_name(db.name + ".loading")
 
 
-def open_copy(db: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+def open_copy(db: Path, rules: Rules) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A writable copy of the live warehouse (or a new empty one), with schema and rules current."""
     work = staging_path(db)
     work.unlink(missing_ok=True)
     work.with_name(work.name + ".wal").unlink(missing_ok=True)
     if db.exists():
         shutil.copyfile(db, work)
-    con = duckdb.connect(str(work))
+    # The memory cap makes DuckDB spill temp tables to disk rather than grow with the input.
+    con = duckdb.connect(str(work), config={"memory_limit": f"{int(rules.limits['etl_memory_mb'])}MB"})
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     return con, work
 

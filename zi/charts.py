@@ -10,25 +10,30 @@ from __future__ import annotations
 import csv
 
 import pandas as pd
-import plotly.colors
 import plotly.graph_objects as go
 
 from zi.labels import number, rubric_label, stage_label
 from zi.rules import AREAS, DATA_DIR, load_rules
 
-# 38 distinguishable colours, assigned in the order of provinces.csv.
-_PALETTE = plotly.colors.qualitative.Dark24 + [
-    "#3283FE", "#85660D", "#565656", "#1C8356", "#C4451C", "#325A9B", "#FEAF16",
-    "#90AD1C", "#F6222E", "#B10DA1", "#C075A6", "#B00068", "#2ED9FF", "#AA0DFE",
+# Distinct colours (Tableau 10, D3 10, then darker and lighter tones). The pair of the first kaji
+# tiru (Jawa Barat 32, Kalimantan Tengah 62) takes the two clearest; the rest follow provinces.csv.
+_PALETTE = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+    "#7f7f7f", "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#9c755f", "#edc948", "#76b7b2", "#ff9da7",
+    "#0d2a63", "#b68100", "#750d86", "#00a08b", "#862a16", "#511cfb", "#6c7c32", "#620042", "#1c8356",
+    "#fb0d0d", "#325a9b", "#c4451c", "#90ad1c", "#b00068", "#2ed9ff", "#aa0dfe", "#85660d", "#fc0080",
+    "#3283fe", "#565656",
 ]
-REFERENCE_COLOUR = "#444444"
+_FIRST = (32, 62)
+REFERENCE_COLOUR = "#555555"
 FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
 
 
 def _province_colours() -> dict[int, str]:
     with open(DATA_DIR / "provinces.csv", encoding="utf-8") as fh:
         codes = [int(r["kode_kemendagri"]) for r in csv.DictReader(fh)]
-    return {code: _PALETTE[i % len(_PALETTE)] for i, code in enumerate(codes)}
+    ordered = list(_FIRST) + [c for c in codes if c not in _FIRST]
+    return {code: _PALETTE[i % len(_PALETTE)] for i, code in enumerate(ordered)}
 
 
 PROVINCE_COLOURS = _province_colours()

@@ -63,7 +63,8 @@ def area_differences(achievement: pd.DataFrame) -> pd.DataFrame:
     """Difference table (selisih): one row per area, one column per province, then each province
     minus the first one chosen, in percentage points of the area's weight."""
     provinces = achievement.dropna(subset=["province_code"])
-    table = provinces.pivot_table(index=["area", "area_name"], columns="province", values="pct", sort=False)
+    table = provinces.pivot_table(index=["area", "area_name"], columns="province", values="pct", observed=True)
+    table = table.reindex(sorted(table.index, key=lambda key: AREAS.index(key[0])))
     order = list(dict.fromkeys(provinces["province"]))
     table = table[order]
     for other in order[1:]:

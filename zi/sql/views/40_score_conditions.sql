@@ -24,13 +24,17 @@ result AS (   -- a single result indicator, or a group summed from its results
     WHERE i.level = 'result'
     GROUP BY ALL
 ),
-area AS (     -- each area, or each half where the halves were given
+area AS (     -- each area, or each of its halves where that area's halves were given
     SELECT k.*, t.predicate, t.condition, i.code AS subject, i.points AS value,
            t.minimum / 100.0 * i.weight AS minimum
-    FROM score_items i JOIN totals r USING (province_code, instansi_key, unit_key, year, stage)
+    FROM (
+        SELECT *, count(*) FILTER (WHERE level = 'half')
+                      OVER (PARTITION BY province_code, instansi_key, unit_key, year, stage, area) AS halves
+        FROM score_items WHERE level IN ('area', 'half')
+    ) i
     JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
     JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
-    WHERE (i.level = 'half' AND r.halves_given) OR (i.level = 'area' AND NOT r.halves_given)
+    WHERE i.level = 'half' OR (i.level = 'area' AND i.halves = 0)
 ),
 held AS (     -- the first year each unit held each predicate
     SELECT unit_id, predikat, min(year) AS first_year FROM stg_rekap WHERE predikat IS NOT NULL GROUP BY ALL
