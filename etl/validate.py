@@ -153,7 +153,7 @@ def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
                    CASE WHEN isfinite(y.d) AND y.d = round(y.d) AND y.d BETWEEN $first AND $last THEN CAST(y.d AS INTEGER) END AS year,
                    y.d AS year_number, r.value AS rubric_given,
                    coalesce(t.instansi, 'Pemprov ' || prov.nama) AS instansi_name,
-                   trim(regexp_replace(t.unit_kerja, '\\s+', ' ', 'g')) AS unit_name
+                   trim(regexp_replace(t.unit_kerja, '[\\s\\p{Z}]+', ' ', 'g')) AS unit_name  -- also U+00A0 and other Unicode spaces
             FROM key_text t
             LEFT JOIN map_province p ON p.raw = t.provinsi
             LEFT JOIN map_stage s ON s.raw = t.tahap

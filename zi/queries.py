@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from zi.db import Warehouse
-from zi.labels import stage_label
-from zi.rules import AREAS
+from zi.labels import number, stage_label
+from zi.rules import AREAS, load_rules
 
 cached = st.cache_data(
     hash_funcs={Warehouse: Warehouse.cache_key}, max_entries=512, show_spinner=False
@@ -184,3 +184,92 @@ def context_indices(wh: Warehouse) -> pd.DataFrame:
 @cached
 def national_awards(wh: Warehouse) -> pd.DataFrame:
     return wh.query("national_awards")
+
+
+# -- kaji tiru toolkit ------------------------------------------------------------------------------
+@cached
+def gap_units(wh: Warehouse, year: int, stage: str, predicate: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("gap_units", year=year, stage=stage, predicate=predicate, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def gap_conditions(wh: Warehouse, unit_id: str, year: int, stage: str, predicate: str) -> pd.DataFrame:
+    return wh.query("gap_conditions", unit_id=unit_id, year=year, stage=stage, predicate=predicate)
+
+
+@cached
+def gap_distribution(wh: Warehouse, year: int, stage: str, predicate: str, scope: str, provinces) -> pd.DataFrame:
+    return wh.query("gap_distribution", year=year, stage=stage, predicate=predicate, scope=scope, provinces=_codes(provinces))
+
+
+@cached
+def priority_items(wh: Warehouse, year: int, stage: str, predicate: str, scope: str, provinces, unit_id: str | None = None) -> pd.DataFrame:
+    """Items ranked: first those that alone lift a failing condition (for most units), then by the
+    points recoverable; `cumulative_total` is the mean total if the items were met in this order."""
+    items = wh.query("priority_items", year=year, stage=stage, predicate=predicate, scope=scope,
+                     provinces=_codes(provinces), unit_id=unit_id)
+    if items.empty:
+        return items
+    start = unit_totals(wh, year, stage, scope, provinces)
+    if unit_id is not None:
+        start = start[start["unit_id"] == unit_id]
+    items["cumulative_total"] = start["total"].mean() + items["recoverable"].cumsum()
+    return items
+
+
+@cached
+def peer_candidates(wh: Warehouse, area: str, year: int, stage: str, exclude_provinces, learner_unit: str | None,
+                    learner_jenis: str | None) -> pd.DataFrame:
+    """Units elsewhere to learn `area` from, scored by the [kaji_tiru] heuristic of the rules file,
+    each with the reason in words."""
+    settings = load_rules().kaji_tiru
+    peers = wh.query(
+        "peer_candidates", area=area, year=year, stage=stage, exclude_provinces=_codes(exclude_provinces),
+        learner_unit=learner_unit, learner_jenis=learner_jenis, stopwords=list(settings["name_stopwords"]),
+        recent_years=int(settings["recent_years"]), improve_scale=float(settings["improve_scale"]),
+        w_strength=float(settings["w_strength"]), w_similar=float(settings["w_similar"]),
+        w_improve=float(settings["w_improve"]), w_predicate=float(settings["w_predicate"]),
+        limit=int(settings["peers_shown"]),
+    )
+    peers["reason"] = [_peer_reason(row, area) for row in peers.itertuples()]
+    return peers
+
+
+def _peer_reason(row, area: str) -> str:
+    parts = [f"kuat di {area} ({number(row.area_pct, 1)} % dari bobot)"]
+    if row.same_type:
+        parts.append(f"jenis sama ({row.jenis_unit})")
+    if len(row.shared_words):
+        parts.append("nama serupa: " + ", ".join(row.shared_words))
+    if row.gain is not None and row.gain == row.gain and row.gain > 0:
+        parts.append(f"naik {number(row.gain, 1)} poin % sejak {row.since}")
+    if row.recent_predicate:
+        parts.append(f"meraih {row.predicate} sejak {row.predicate_since}")
+    return "; ".join(parts)
+
+
+@cached
+def calibration_units(wh: Warehouse, scope: str, provinces, year: int | None = None) -> pd.DataFrame:
+    return wh.query("calibration_units", scope=scope, provinces=_codes(provinces), year=year)
+
+
+@cached
+def calibration_areas(wh: Warehouse, scope: str, provinces, year: int | None = None) -> pd.DataFrame:
+    return wh.query("calibration_areas", scope=scope, provinces=_codes(provinces), year=year)
+
+
+def calibration_summary(units: pd.DataFrame) -> pd.DataFrame:
+    """Per province: mean SA - TPI and TPI - TPN (points) and which stage scores most generously."""
+    summary = units.groupby(["province_code", "province"], sort=False).agg(
+        sa_minus_tpi=("sa_minus_tpi", "mean"), tpi_minus_tpn=("tpi_minus_tpn", "mean"),
+        pairs_sa_tpi=("sa_minus_tpi", "count"), pairs_tpi_tpn=("tpi_minus_tpn", "count"),
+    ).reset_index()
+
+    def most_generous(row) -> str:
+        # Order stages by mean score relative to TPI (SA = TPI + d1, TPN = TPI - d2).
+        relative = {"SA": row.sa_minus_tpi, "TPI": 0.0, "TPN": -row.tpi_minus_tpn}
+        known = {k: v for k, v in relative.items() if v == v}
+        return max(known, key=known.get) if len(known) > 1 else "–"
+
+    summary["most_generous"] = summary.apply(most_generous, axis=1)
+    return summary

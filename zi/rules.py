@@ -85,6 +85,7 @@ class Rules:
         self.sources: dict[str, str] = raw["sources"]
         self.validation: dict = raw["validation"]
         self.limits: dict = raw["limits"]
+        self.kaji_tiru: dict = raw["kaji_tiru"]
         self.rubrics: dict[str, Rubric] = {}
         self._indicators: list[Indicator] = []
         self._thresholds: list[Threshold] = []

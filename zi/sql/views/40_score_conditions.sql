@@ -46,7 +46,8 @@ prior AS (    -- held an allowed predicate in an earlier year (1 = yes, 0 = no)
     LEFT JOIN held h ON h.unit_id = k.unit_id AND h.predikat = rp.prior_predicate
     GROUP BY ALL
 )
-SELECT *, value >= minimum AS met, greatest(minimum - value, 0.0) AS missing
+-- 1e-9 absorbs floating-point noise only (75.00 summed as 74.99999999999999); it is no rounding.
+SELECT *, value >= minimum - 1e-9 AS met, CASE WHEN value >= minimum - 1e-9 THEN 0.0 ELSE minimum - value END AS missing
 FROM (
     SELECT * FROM scalar UNION ALL SELECT * FROM result
     UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior
