@@ -22,6 +22,14 @@ navigation = st.navigation(
             st.Page("pages/dasbor/tren.py", title="Tren menuju WBK", icon=":material/trending_up:", url_path="tren"),
             st.Page("pages/dasbor/profil_unit.py", title="Profil Unit Kerja", icon=":material/apartment:", url_path="profil"),
         ],
+        "Kaji tiru": [
+            st.Page("pages/kaji_tiru/jarak.py", title="Jarak ke WBK/WBBM", icon=":material/flag:", url_path="jarak"),
+            st.Page("pages/kaji_tiru/prioritas.py", title="Prioritas perbaikan", icon=":material/low_priority:", url_path="prioritas"),
+            st.Page("pages/kaji_tiru/belajar.py", title="Belajar dari siapa", icon=":material/school:", url_path="belajar"),
+            st.Page("pages/kaji_tiru/praktik.py", title="Praktik baik", icon=":material/lightbulb:", url_path="praktik"),
+            st.Page("pages/kaji_tiru/kalibrasi.py", title="Kalibrasi penilai", icon=":material/balance:", url_path="kalibrasi"),
+            st.Page("pages/kaji_tiru/simulasi.py", title="Simulasi target", icon=":material/tune:", url_path="simulasi"),
+        ],
         "Tentang data": [
             st.Page("pages/data/metodologi.py", title="Metodologi & Sumber", icon=":material/menu_book:", url_path="metodologi"),
         ],

@@ -1,8 +1,9 @@
-"""Command line of the ETL: `python -m etl load|check|generate` (see the data contract).
+"""Command line of the ETL: `python -m etl load|check|rollback|generate` (see the data contract).
 
 Exit status: 0 done; 1 input refused (report printed, database unchanged); 2 wrong usage or a path
 that does not exist. Messages are in Bahasa Indonesia; a Python traceback is never the answer to a
-bad file.
+bad file. With `--json`, the report is one JSON object on standard output instead (etl.report),
+for the dashboard, which runs the ETL as a child process and never writes the warehouse itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+from etl import report as json_report
 from etl.load import SAMPLE_MANIFEST, LoadReport, expand_paths, run
 from etl.warehouse import default_db_path
 
@@ -22,8 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in (("load", "muat file ke gudang data (satu transaksi)"), ("check", "periksa file saja; tidak ada yang ditulis")):
         command = commands.add_parser(name, help=text)
         command.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file CSV/XLSX atau folder")
-        if name == "load":
-            command.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
+        command.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
+        _machine_options(command)
+        # The dashboard reads an upload from a path it generated; the user's own file name is only
+        # ever a label (it may be anything, and is never opened as a path).
+        command.add_argument("--name", action="append", default=[], metavar="PATH=NAMA",
+                             help="nama file yang ditampilkan untuk PATH (boleh diulang)")
+    rollback = commands.add_parser("rollback", help="kembalikan gudang data ke versi setelah muatan tertentu")
+    rollback.add_argument("version", type=int, metavar="MUATAN", help="nomor muatan yang versinya disimpan di versions/")
+    rollback.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
+    _machine_options(rollback)
     generate = commands.add_parser("generate", help="buat data contoh yang deterministik")
     generate.add_argument("--out", type=Path, required=True)
     generate.add_argument("--scale", choices=("demo", "national"), default="demo")
@@ -32,20 +42,61 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "generate":
         return _generate(args.out, args.scale, args.seed)
+    db = args.db if getattr(args, "db", None) else default_db_path()
+    if args.command == "rollback":
+        return _rollback(db, args.version, args.by, args.json)
     missing = [p for p in args.paths if not p.exists()]
     if missing:
-        for path in missing:
-            print(f"{path}: file atau folder tidak ditemukan", file=sys.stderr)
-        return 2
+        return _usage([f"{path}: file atau folder tidak ditemukan" for path in missing], args.json)
     files, skipped = expand_paths(args.paths)
     if not files:
-        print("tidak ada file CSV/XLSX untuk dimuat", file=sys.stderr)
-        return 2
-    db = args.db if getattr(args, "db", None) else default_db_path()
-    report = run([(f, f.name) for f in files], db, write=args.command == "load", progress=_progress)
+        return _usage(["tidak ada file CSV/XLSX untuk dimuat"], args.json)
+    if any("=" not in n for n in args.name):
+        parser.error("--name harus berbentuk PATH=NAMA")
+    shown = {Path(path): name for path, name in (n.split("=", 1) for n in args.name)}  # a generated PATH has no '='
+    report = run([(f, shown.get(f, f.name)) for f in files], db, write=args.command == "load", progress=_progress, loaded_by=args.by)
     report.warnings[:0] = skipped
-    _print_report(report, args.command, db)
+    if args.json:
+        print(json_report.dumps(json_report.load_dict(report, args.command, db)))
+    else:
+        _print_report(report, args.command, db)
     return 1 if report.refused else 0
+
+
+def _machine_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="laporan sebagai JSON (untuk dasbor)")
+    command.add_argument("--by", default=None, metavar="NAMA", help="dicatat sebagai pemuat (bawaan: pengguna sistem)")
+
+
+def _usage(messages: list[str], as_json: bool) -> int:
+    if as_json:
+        print(json_report.dumps({"status": "usage", "exit": 2, "messages": messages}))
+    for message in messages:
+        print(message, file=sys.stderr)
+    return 2
+
+
+def _rollback(db: Path, version: int, by: str | None, as_json: bool) -> int:
+    from etl.rollback import VersionMissing, rollback, versions_text
+
+    try:
+        report = rollback(db, version, loaded_by=by)
+    except VersionMissing:
+        return _usage([f"versi setelah muatan #{version} tidak disimpan; versi yang ada: {versions_text(db)}"], as_json)
+    if as_json:
+        print(json_report.dumps(json_report.rollback_dict(report, db)))
+    elif report.refused:
+        print("\n".join(report.problems) + "\nDITOLAK: gudang data tidak diubah.")
+    elif report.written:
+        print(f"SELESAI: muatan #{report.load_id} ({report.note}) ke {db}. "
+              f"Dikembalikan: {_per_table(report.restored)}; dikeluarkan ke riwayat: {_per_table(report.taken_out)}.")
+    else:
+        print(f"TIDAK ADA PERUBAHAN: isi gudang data {db} sudah sama dengan versi setelah muatan #{version}.")
+    return 1 if report.refused else 0
+
+
+def _per_table(counts: dict[str, int]) -> str:
+    return ", ".join(f"{table} {n}" for table, n in counts.items() if n) or "–"
 
 
 def _progress(step: str, done: int, total: int) -> None:
@@ -72,7 +123,8 @@ def _print_report(report: LoadReport, command: str, db: Path) -> None:
         return
     summary = (
         f"rekap: {report.rekap_added} baru, {report.rekap_replaced} diganti, {report.rekap_unchanged} sama; "
-        f"rincian: {report.rincian_added} baru, {report.rincian_replaced} diganti, {report.rincian_unchanged} sama"
+        f"rincian: {report.rincian_added} baru, {report.rincian_replaced} diganti, {report.rincian_unchanged} sama; "
+        f"praktik baik: {report.practices_added} baru"
     )
     if command == "check":
         print(f"\nLOLOS PEMERIKSAAN: {summary}. Tidak ada yang ditulis.")

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import practices
+from etl import preview as change_preview
 from etl import vocabulary as vocab
 from etl import warehouse
 from etl.problems import FileRefused, Problem
@@ -47,9 +49,12 @@ class LoadReport:
     rincian_added: int = 0
     rincian_replaced: int = 0
     rincian_unchanged: int = 0
+    practices_added: int = 0
     load_id: int | None = None
     written: bool = False
     seconds: float = 0.0
+    # What the load adds and replaces, row by row (capped lists, full totals): see etl.preview.
+    preview: dict = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -57,7 +62,7 @@ class LoadReport:
 
     @property
     def changes(self) -> int:
-        return self.rekap_added + self.rekap_replaced + self.rincian_added + self.rincian_replaced
+        return self.rekap_added + self.rekap_replaced + self.rincian_added + self.rincian_replaced + self.practices_added
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -118,7 +123,9 @@ def run(
             warehouse.create_views(con)
             con.execute("COMMIT")
             progress("menyimpan", len(files), len(files))
-            warehouse.publish(con, work, db)
+            # The outgoing file holds loads up to this one's id - 1 (ids are max + 1); it is kept for rollback.
+            warehouse.publish(con, work, db, outgoing_load=report.load_id - 1,
+                              keep_versions=int(rules.limits.get("keep_versions", 0)))
             report.written = True
         finally:
             if not report.written:
@@ -149,6 +156,9 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
             f"SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed AND NOT same), count(*) FILTER (same) FROM {table}_changes"
         ).fetchone()
         counts[table] = (added, replaced, unchanged)
+        # Before the warehouse table changes: the preview compares with the values it holds now.
+        report.preview.update(change_preview.collect(con, table, rules, int(rules.limits.get("preview_max_rows", 2000)),
+                                                     compared=(*REKAP_META, *vocab.indicator_columns(rules))))
         if not write or added + replaced == 0:
             continue
         match = f"{' AND '.join(f'c.{k} = t.{k}' for k in KEY)}{' AND c.code = t.code' if table == 'rincian' else ''}"
@@ -163,6 +173,7 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
             f"FROM {table}_changes WHERE NOT same",
             {"load": load_id},
         )
+    report.practices_added = practices.apply(con, load_id, write)
     report.rekap_added, report.rekap_replaced, report.rekap_unchanged = counts["rekap"]
     report.rincian_added, report.rincian_replaced, report.rincian_unchanged = counts["rincian"]
     if not write or report.changes == 0:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl.problems import FileRefused, Problem
-from etl.vocabulary import KEY_COLUMNS, LONG_COLUMNS, header_map, normalise_header
+from etl.vocabulary import KEY_COLUMNS, LONG_COLUMNS, PRACTICE_KEY_COLUMNS, header_map, normalise_header
 from zi.rules import Rules
 
 DELIMITERS = (",", ";", "\t")
@@ -39,7 +39,7 @@ class Source:
 
     name: str
     sha256: str
-    kind: str  # "rekap" (one row per key) or "rincian" (long: one value per row)
+    kind: str  # "rekap" (one row per key), "rincian" (long: one value per row) or "praktik" (good practices)
     table: pa.Table
     headers: dict[str, str]  # canonical column -> header as written in the file
     dialect: dict[str, object]
@@ -106,7 +106,7 @@ def _find_csv_header(text: str, name: str, rules: Rules) -> tuple[str, int, list
                 if index >= limit:
                     break
                 found = _key_columns_found(record, rules)
-                if found == len(KEY_COLUMNS):
+                if found == len(KEY_COLUMNS) or _is_practice_header(record, rules):
                     return delimiter, index, record, reader.line_num
                 best = max(best, (found * 100 + len(record), delimiter))
         except csv.Error:
@@ -207,7 +207,7 @@ def _read_xlsx(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
             raise FileRefused(Problem(name, None, None, None, f"lebih dari {max_rows} baris (batas di data/rules.toml)", sheet=sheet_name))
         if header is None:
             cells = [_cell_text(v) for v in values]
-            if _key_columns_found(cells, rules) == len(KEY_COLUMNS):
+            if _key_columns_found(cells, rules) == len(KEY_COLUMNS) or _is_practice_header(cells, rules):
                 header, header_row = cells, row_number
             elif row_number >= search:
                 break
@@ -254,6 +254,12 @@ def _key_columns_found(record: list[str], rules: Rules) -> int:
     return sum(1 for key in KEY_COLUMNS if key in found)
 
 
+def _is_practice_header(record: list[str], rules: Rules) -> bool:
+    mapping = header_map(rules)
+    found = {mapping.get(normalise_header(cell)) for cell in record}
+    return all(key in found for key in PRACTICE_KEY_COLUMNS)
+
+
 def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: list[str]) -> Problem:
     mapping = header_map(rules)
     found = {mapping.get(normalise_header(cell)) for cell in record}
@@ -284,7 +290,10 @@ def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, 
         arrays.append(columns[len(header)])
     names.append("_row")
     arrays.append(pa.array(row_numbers, pa.int64()))
-    kind = "rincian" if all(c in headers for c in LONG_COLUMNS) else "rekap"
+    if all(c in headers for c in PRACTICE_KEY_COLUMNS):
+        kind = "praktik"
+    else:
+        kind = "rincian" if all(c in headers for c in LONG_COLUMNS) else "rekap"
     table = pa.Table.from_arrays(arrays, names=names)
     if table.num_rows == 0:
         raise FileRefused(Problem(name, None, None, None, "tidak ada baris data di bawah judul kolom", sheet=sheet))

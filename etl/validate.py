@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from etl import practices
 from etl import vocabulary as vocab
 from etl.problems import Problem
 from etl.read import Source
@@ -54,6 +55,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules
     problems += _check_rekap_structure(con, rules, sources, problem)
     _build_typed(con, rules)
     problems += _check_rincian_sums(con, rules, problem)
+    problems += practices.validate(con, rules, today_year, problem)
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
     counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM in_rincian)").fetchone()
     return Validation(problems, warnings, counts[0], counts[1])
@@ -65,6 +67,7 @@ def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
     columns = {
         "rekap": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.indicator_columns(rules), "_extra"),
         "rincian": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.LONG_COLUMNS, "_extra"),
+        "praktik": (*practices.COLUMNS, "_extra"),
     }
     for kind, expected in columns.items():
         tables = []

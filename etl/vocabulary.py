@@ -16,6 +16,7 @@ from zi.rules import DATA_DIR, Rules
 KEY_COLUMNS = ("provinsi", "unit_kerja", "tahun", "tahap")
 META_COLUMNS = ("instansi", "jenis_unit", "predikat", "rubrik", "catatan")
 LONG_COLUMNS = ("indikator", "nilai")  # a file with both is a long (one value per row) table
+PRACTICE_KEY_COLUMNS = ("provinsi", "tahun", "praktik", "sumber")  # a good-practice file (etl.practices)
 
 HEADER_ALIASES = {
     "unit_kerja": ("unit_kerja", "perangkat_daerah", "satuan_kerja", "unit", "nama_unit_kerja", "opd"),
@@ -38,6 +39,10 @@ HEADER_ALIASES = {
     "ipkp": ("ipkp", "indeks_persepsi_kualitas_pelayanan"),
     "indikator": ("indikator", "kode_indikator", "kode"),
     "nilai": ("nilai", "skor"),
+    "praktik": ("praktik", "praktik_baik", "good_practice"),
+    "sumber": ("sumber", "sumber_data", "referensi"),
+    "area": ("area", "area_perubahan"),
+    "sub_area": ("sub_area", "subarea", "kode_sub_area"),
 }
 
 STAGE_ALIASES = {

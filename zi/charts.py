@@ -193,3 +193,63 @@ def _rubric_change(fig: go.Figure, year: int | None) -> None:
     if year:
         fig.add_vline(x=year - 0.5, line={"dash": "dot", "color": REFERENCE_COLOUR, "width": 1},
                       annotation_text=f"mulai {rubric_label(load_rules().rubric_for_year(year))}", annotation_position="top right")
+
+
+def gap_distribution_bars(distribution: pd.DataFrame, predicate: str, stage: str) -> go.Figure:
+    """Per province, units meeting the predicate or one, two, three or more conditions away (stacked)."""
+    fig = go.Figure()
+    parts = {"met_all": ("Memenuhi semua syarat", "#2ca02c"), "one_away": ("Kurang 1 syarat", "#bcbd22"),
+             "two_away": ("Kurang 2 syarat", "#ff7f0e"), "three_plus_away": ("Kurang ≥ 3 syarat", "#d62728"),
+             "unknown": ("Belum diketahui", "#aaaaaa")}
+    for column, (label, colour) in parts.items():
+        if distribution[column].sum() > 0 or column != "unknown":
+            fig.add_bar(x=distribution["province"], y=distribution[column], name=label, marker_color=colour,
+                        text=distribution[column], textposition="inside")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, f"Jarak unit kerja ke {predicate} (jumlah syarat yang belum terpenuhi)", stage, "Jumlah unit")
+
+
+def priority_chart(items: pd.DataFrame, target: float | None, stage: str, shown: int = 15) -> go.Figure:
+    """Recoverable points per item in priority order (bars) and the total reached if the items were
+    met in that order (line), against the target total."""
+    top = items.head(shown)
+    fig = go.Figure()
+    fig.add_bar(x=top["code"], y=top["recoverable"], name="Poin yang dapat diraih", marker_color="#4e79a7",
+                customdata=top[["name", "units_blocked"]],
+                hovertemplate="%{x} %{customdata[0]}<br>%{y:.2f} poin<br>menghambat syarat di %{customdata[1]} unit<extra></extra>")
+    fig.add_scatter(x=top["code"], y=top["cumulative_total"], name="Nilai total bila dibenahi berurutan", mode="lines+markers",
+                    yaxis="y2", line={"color": "#d62728"})
+    if target is not None:
+        fig.add_hline(y=target, yref="y2", line={"dash": "dash", "color": REFERENCE_COLOUR},
+                      annotation_text=f"ambang {number(target, 0)}", annotation_position="top left")
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "title": "Nilai total", "showgrid": False},
+                      xaxis={"categoryorder": "array", "categoryarray": list(top["code"])})
+    return _layout(fig, "Prioritas perbaikan: poin yang dapat diraih dan nilai total kumulatif", stage, "Poin")
+
+
+def calibration_bars(areas: pd.DataFrame, column: str, title: str) -> go.Figure:
+    """Mean difference between two stages per area (percentage points of weight), a bar per province."""
+    fig = go.Figure()
+    colours = colour_map(areas)
+    for province, rows in areas.groupby("province", sort=False):
+        fig.add_bar(x=rows["area"], y=rows[column], name=province, marker_color=colours[province],
+                    hovertemplate="%{x}: %{y:.1f} poin %<extra>" + province + "</extra>")
+    fig.add_hline(y=0, line={"color": REFERENCE_COLOUR, "width": 1})
+    fig.update_layout(barmode="group", xaxis={"categoryorder": "array", "categoryarray": list(AREAS)})
+    return _layout(fig, title, None, "Selisih (poin % dari bobot)")
+
+
+def stage_scatter(units: pd.DataFrame, x: str, y: str, x_label: str, y_label: str) -> go.Figure:
+    """Each unit-year's total at two stages; points above the diagonal were scored higher by `y`."""
+    fig = go.Figure()
+    colours = colour_map(units)
+    data = units.dropna(subset=[x, y])
+    for province, rows in data.groupby("province", sort=False):
+        fig.add_scatter(x=rows[x], y=rows[y], mode="markers", name=province, marker={"color": colours[province], "size": 9},
+                        text=rows["unit"] + " (" + rows["year"].astype(str) + ")",
+                        hovertemplate="%{text}<br>" + x_label + " %{x:.2f} · " + y_label + " %{y:.2f}<extra></extra>")
+    if not data.empty:
+        low, high = float(min(data[x].min(), data[y].min())), float(max(data[x].max(), data[y].max()))
+        fig.add_scatter(x=[low, high], y=[low, high], mode="lines", name="Sama", line={"dash": "dot", "color": REFERENCE_COLOUR})
+    fig.update_layout(xaxis_title=x_label)
+    return _layout(fig, f"Nilai total {y_label} terhadap {x_label} untuk unit-tahun yang sama", None, y_label)

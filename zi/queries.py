@@ -258,6 +258,11 @@ def calibration_areas(wh: Warehouse, scope: str, provinces, year: int | None = N
     return wh.query("calibration_areas", scope=scope, provinces=_codes(provinces), year=year)
 
 
+@cached
+def practices(wh: Warehouse, provinces=None) -> pd.DataFrame:
+    return wh.query("practices", provinces=None if provinces is None else _codes(provinces))
+
+
 def calibration_summary(units: pd.DataFrame) -> pd.DataFrame:
     """Per province: mean SA - TPI and TPI - TPN (points) and which stage scores most generously."""
     summary = units.groupby(["province_code", "province"], sort=False).agg(
@@ -273,3 +278,35 @@ def calibration_summary(units: pd.DataFrame) -> pd.DataFrame:
 
     summary["most_generous"] = summary.apply(most_generous, axis=1)
     return summary
+
+
+def practice_template() -> pd.DataFrame:
+    """The columns of a good-practice file, with one example row (fictitious, to be replaced)."""
+    return pd.DataFrame([{
+        "provinsi": "Kalteng", "instansi": "Pemprov Kalimantan Tengah", "unit_kerja": "Dinas Perpustakaan dan Arsip",
+        "tahun": 2025, "area": "TT", "sub_area": "TT-P2", "praktik": "Contoh: persuratan dinas elektronik",
+        "sumber": "Catatan kunjungan, tanggal", "catatan": "",
+    }])
+
+
+def simulation_start(wh: Warehouse, unit_id: str | None, rubric: str) -> tuple[dict[str, float], set[str]]:
+    """A unit's latest points under `rubric` by indicator code (TPI if it has one, else its latest
+    stage), and the predicates it has held; empty when no unit is chosen."""
+    if unit_id is None:
+        return {}, set()
+    scores = unit_scores(wh, unit_id)
+    held = set(scores["predikat"].dropna())
+    rows = scores[scores["rubric"] == rubric]
+    if rows.empty:
+        return {}, held
+    year = int(rows["year"].max())
+    stages = rows[rows["year"] == year]["stage"].tolist()
+    stage = "TPI" if "TPI" in stages else stages[-1]
+    items = unit_items(wh, unit_id, year)
+    items = items[(items["stage"] == stage) & items["level"].isin(["area", "half", "result"])]
+    return dict(zip(items["code"], items["points"])), held
+
+
+def conditions_table(conditions) -> pd.DataFrame:
+    return pd.DataFrame([{"predicate": c.predicate, "condition": c.condition, "subject": c.subject, "value": c.value,
+                          "minimum": c.minimum, "met": c.met, "missing": c.missing} for c in conditions])

@@ -24,6 +24,7 @@ from zi.rules import DATA_DIR, STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = DATA_DIR / "sample"
+SEED_PRACTICES = DATA_DIR / "praktik_baik.csv"  # real, sourced good practices (not sample data)
 DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
@@ -49,9 +50,10 @@ def warehouse() -> Warehouse:
 
 
 def build_sample_warehouse(path: Path) -> None:
-    """Run the ETL (a separate process: the dashboard itself never writes) on data/sample."""
+    """Run the ETL (a separate process: the dashboard itself never writes) on data/sample and the
+    seed good practices."""
     result = subprocess.run(
-        [sys.executable, "-m", "etl", "load", str(SAMPLE_DIR), "--db", str(path)],
+        [sys.executable, "-m", "etl", "load", str(SAMPLE_DIR), str(SEED_PRACTICES), "--db", str(path)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     if result.returncode != 0 or not path.exists():
@@ -116,6 +118,12 @@ def stage_filter(key: str = "tahap", default: str = "TPI") -> str:
     )
 
 
+def predicate_filter(key: str = "predikat") -> str:
+    notice_if_invalid(key, ["WBK", "WBBM"], "memakai WBK")
+    return st.segmented_control("Predikat", ["WBK", "WBBM"], default="WBK", required=True, key=key, bind="query-params",
+                                help="Menuju WBK, atau Menuju WBBM (perlu WBK pada tahun sebelumnya)")
+
+
 def scope_filter(key: str = "cakupan") -> str:
     notice_if_invalid(key, list(SCOPES), "memakai pemerintah provinsi saja")
     chosen = st.segmented_control("Cakupan", list(SCOPES), default="Pemprov saja", required=True, key=key, bind="query-params",
@@ -148,7 +156,9 @@ def show_table(frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None 
     labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
     shown = frame.rename(columns=labels)
     numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-    styled = shown.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–")
+    text = [c for c in shown.columns if c not in numeric]
+    styled = (shown.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–")
+              .format(na_rep="–", subset=text))
     st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
     st.download_button(
         "Unduh CSV (Excel)", csv_for_excel(shown), file_name=f"{name}.csv", mime="text/csv",

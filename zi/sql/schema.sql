@@ -66,3 +66,11 @@ CREATE OR REPLACE TABLE national_awards (
     tahun INTEGER, unit_dievaluasi INTEGER, wbk INTEGER, wbbm INTEGER, sumber VARCHAR, catatan VARCHAR
 );
 CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR);
+
+-- Good practices (praktik baik), loaded from practice files; a row is never replaced, only added.
+CREATE TABLE IF NOT EXISTS practices (
+    province_code INTEGER NOT NULL, instansi VARCHAR NOT NULL, instansi_key VARCHAR NOT NULL,
+    unit VARCHAR, unit_key VARCHAR, year INTEGER NOT NULL, area VARCHAR, subarea VARCHAR,
+    practice VARCHAR NOT NULL, practice_key VARCHAR NOT NULL, source VARCHAR NOT NULL, catatan VARCHAR,
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
+);

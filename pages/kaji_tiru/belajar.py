@@ -1,0 +1,63 @@
+"""Belajar dari siapa: for a weak area of a unit or a province, units elsewhere that are strong in it,
+of a similar kind, improving, best of all recently at WBK; ranked with the reason, beside the good
+practices recorded for them and their provinces."""
+
+import streamlit as st
+
+from zi import queries, ui
+from zi.labels import percent
+from zi.rules import AREAS
+
+wh = ui.warehouse()
+ui.page_header(wh, "Belajar dari siapa", "Unit kerja di provinsi lain yang kuat di area yang masih lemah: tujuan kunjungan kaji tiru.")
+
+left, right = st.columns([1, 2])
+with left:
+    province = ui.province_filter(wh, multi=False, label="Provinsi yang belajar")
+columns = st.columns(3)
+with columns[0]:
+    year = ui.year_filter(wh)
+with columns[1]:
+    stage = ui.stage_filter()
+with columns[2]:
+    scope = ui.scope_filter()
+units = queries.unit_totals(wh, year, stage, scope, province)
+achievement = queries.area_achievement(wh, year, stage, scope, province)
+if units.empty or achievement.empty:
+    ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
+    st.stop()
+with right:
+    labels = {None: "Provinsi secara keseluruhan"} | dict(zip(units["unit_id"], units["unit"]))
+    unit_id = st.selectbox("Unit kerja yang belajar", list(labels), format_func=labels.get, key="unit_belajar")
+
+if unit_id is None:
+    own = achievement.dropna(subset=["province_code"]).set_index("area")["pct"]
+    learner, jenis = None, None
+else:
+    items = queries.unit_items(wh, unit_id, year)
+    own = items[(items["level"] == "area") & (items["stage"] == stage)].set_index("area")["pct"]
+    row = units[units["unit_id"] == unit_id].iloc[0]
+    learner, jenis = row["unit"], row["jenis_unit"]
+weakest = own.idxmin() if not own.empty else AREAS[0]
+area = st.segmented_control("Area yang ingin diperkuat", list(AREAS), default=weakest, required=True, key="area",
+                            help="Bawaan: area dengan capaian terendah")
+st.caption(f"Capaian sendiri di {area}: {percent(own.get(area))} dari bobot (tahap {stage}, {year})")
+
+peers = queries.peer_candidates(wh, area, year, stage, province, learner, jenis)
+if peers.empty:
+    ui.empty_notice(f"Belum ada unit di provinsi lain dengan nilai {stage} pada {year}.")
+    st.stop()
+st.subheader("Unit yang disarankan untuk dikunjungi")
+ui.show_table(peers[["province", "unit", "jenis_unit", "area_pct", "total", "predicate", "score", "reason"]],
+              ("belajar", labels[unit_id], area, year, stage),
+              columns={"area_pct": f"Capaian {area} (%)", "predicate": "Predikat", "score": "Skor kecocokan", "reason": "Alasan"})
+st.caption("Skor kecocokan menurut heuristik [kaji_tiru] di data/rules.toml (kekuatan di area, kemiripan jenis dan nama, "
+           "kenaikan nilai, predikat baru-baru ini); bersifat sementara dan dapat disesuaikan.")
+
+practices = queries.practices(wh, peers["province_code"].unique().tolist())
+st.subheader("Praktik baik di provinsi tujuan")
+if practices.empty:
+    ui.empty_notice("Belum ada praktik baik yang tercatat untuk provinsi tujuan. Tambahkan lewat halaman Praktik baik.")
+else:
+    ui.show_table(practices[["province", "unit", "year", "area", "subarea_name", "practice", "source"]], ("belajar_praktik", area, year),
+                  columns={"subarea_name": "Sub-area", "practice": "Praktik", "source": "Sumber"})
