@@ -65,6 +65,7 @@ INSTANSI_SKILL_SD = 0.03
 GROWTH = (0.005, 0.035)  # capability gained per year of ZI
 YEAR_SD = 0.02
 UNIT_COMPONENT_SD = 0.04  # lasting strengths and weaknesses of a unit per area / result group
+PROVINCE_COMPONENT_SD = 0.07  # a province's own profile per area (what kaji tiru compares)
 COMPONENT_SD = 0.035
 SA_SHIFT = (0.05, 0.025)  # mean and sd of the self-assessment's generosity over the TPI
 TPN_SHIFT = (0.02, 0.015)  # mean and sd of the TPN's strictness under the TPI
@@ -330,14 +331,15 @@ def generate(out_dir: Path, scale: str = "demo", seed: int = 2024) -> list[Path]
         raise ValueError(f"skala tidak dikenal: {scale!r} (demo atau national)")
     rules = load_rules()
     provinces = _provinces()
-    unit_rng, score_rng, subarea_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    # A fourth stream for province profiles: spawning more children leaves the first three unchanged.
+    unit_rng, score_rng, subarea_rng, profile_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
     if scale == "demo":
         units, scripted = _demo_units(provinces, unit_rng)
         dialects = {plan.code: plan.dialect for plan in DEMO}
     else:
         units, scripted = _national_units(provinces, unit_rng), {}
         dialects = dict.fromkeys(units["province_code"].unique().tolist(), NATIONAL_DIALECT)
-    scores = _Simulation(units, scripted, rules, score_rng).run()
+    scores = _Simulation(units, scripted, rules, score_rng, profile_rng).run()
     _check(scores, rules)
 
     out_dir = Path(out_dir)
@@ -573,7 +575,8 @@ def _clip(shares: np.ndarray) -> np.ndarray:
 class _Simulation:
     """Years in order; within a year every unit at once (numpy), so the national set stays fast."""
 
-    def __init__(self, units: pd.DataFrame, scripted: dict[tuple[int, int], int], rules: Rules, rng: np.random.Generator):
+    def __init__(self, units: pd.DataFrame, scripted: dict[tuple[int, int], int], rules: Rules, rng: np.random.Generator,
+                 profile_rng: np.random.Generator):
         self.units, self.scripted, self.rules, self.rng = units, scripted, rules, rng
         groups = sorted({i.parent for i in rules.indicators(level="result")})
         keys = list(AREAS) + groups
@@ -581,6 +584,12 @@ class _Simulation:
         self.arrays = {c: units[c].to_numpy() for c in
                        ("start", "stop", "skill", "growth", "first_tpi_year", "random_awards", "halves", "survey_index")}
         self.offsets = rng.normal(0, UNIT_COMPONENT_SD, (len(units), len(keys)))
+        # Provinces differ by area (one strong in Manajemen Perubahan, another weak in Pengawasan);
+        # results are survey-driven, so only the pengungkit areas get a provincial profile.
+        codes = np.unique(units["province_code"].to_numpy())
+        profile = profile_rng.normal(0, PROVINCE_COMPONENT_SD, (len(codes), len(keys)))
+        profile[:, len(AREAS):] = 0.0
+        self.offsets += profile[np.searchsorted(codes, units["province_code"].to_numpy())]
         self.held = np.zeros(len(units), int)
 
     def run(self) -> pd.DataFrame:
