@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import versions
 from zi.rules import DATA_DIR, Rules
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "zi" / "sql"
@@ -97,23 +98,40 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     con.execute("INSERT INTO meta VALUES ('rules_version', $v)", {"v": rules.version})
 
 
+# Marts computed once per load instead of on every page query (in dependency order). Each keeps
+# its view name and columns: the view is re-pointed to a table `mart_<name>` holding its rows,
+# sorted so that a filter on year and province skips most of the table.
+MATERIALISED = ("score_items", "score_conditions", "scores")
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     for path in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+    for name in MATERIALISED:  # fixed names above
+        con.execute(f"CREATE OR REPLACE TABLE mart_{name} AS SELECT * FROM {name} ORDER BY year, province_code")
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM mart_{name}")
 
 
-def publish(con: duckdb.DuckDBPyConnection, work: Path, db: Path) -> None:
-    """Make the prepared copy the live warehouse, durably and atomically."""
+def publish(con: duckdb.DuckDBPyConnection, work: Path, db: Path, outgoing_load: int | None = None, keep_versions: int = 0) -> None:
+    """Make the prepared copy the live warehouse, durably and atomically.
+
+    With `keep_versions`, the outgoing live file (holding loads up to `outgoing_load`) is first kept
+    in `versions/` so it can be rolled back to, and only the newest `keep_versions` stay."""
     con.execute("CHECKPOINT")
     con.close()
     with open(work, "rb") as fh:
         os.fsync(fh.fileno())
+    kept = keep_versions > 0 and outgoing_load and db.exists()
+    if kept:
+        versions.keep(db, outgoing_load)
     os.replace(work, db)
     directory = os.open(db.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+    if kept:
+        versions.prune(db, keep_versions)
 
 
 def discard(con: duckdb.DuckDBPyConnection, work: Path) -> None:
