@@ -71,6 +71,8 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.iterdir()):
+                if child.name.startswith(("~$", ".")):
+                    continue  # Excel's lock file of an open workbook, or a hidden file: never input
                 if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
                     files.append(child)
                 elif child.is_file() and child.name != SAMPLE_MANIFEST.name:
@@ -106,6 +108,9 @@ def run(
         sources.append(source)
         report.files.append(FileSummary(name, source.sha256, source.kind, source.rows, source.dialect))
     progress("memeriksa", len(files), len(files))
+    if not sources:  # every file was refused while reading: nothing to check against the warehouse
+        report.seconds = time.perf_counter() - started
+        return report
 
     with warehouse.exclusive(db):
         con, work = warehouse.open_copy(db, rules)

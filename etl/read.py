@@ -264,7 +264,8 @@ def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: lis
     mapping = header_map(rules)
     found = {mapping.get(normalise_header(cell)) for cell in record}
     missing = ", ".join(k for k in KEY_COLUMNS if k not in found)
-    return Problem(name, None, missing, None, "kolom wajib tidak ditemukan di 30 baris pertama (perlu provinsi, unit_kerja, tahun, tahap)", sheet=sheet)
+    rows = int(rules.limits["xlsx_header_search_rows"])
+    return Problem(name, None, missing, None, f"kolom wajib tidak ditemukan di {rows} baris pertama (perlu provinsi, unit_kerja, tahun, tahap)", sheet=sheet)
 
 
 def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, rules, sheet=None) -> Source:

@@ -155,7 +155,7 @@ def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
             SELECT t.*, row_number() OVER () AS text_id, p.value AS province_code, s.value AS stage,
                    CASE WHEN isfinite(y.d) AND y.d = round(y.d) AND y.d BETWEEN $first AND $last THEN CAST(y.d AS INTEGER) END AS year,
                    y.d AS year_number, r.value AS rubric_given,
-                   coalesce(t.instansi, 'Pemprov ' || prov.nama) AS instansi_name,
+                   coalesce(trim(regexp_replace(t.instansi, '[\\s\\p{Z}]+', ' ', 'g')), 'Pemprov ' || prov.nama) AS instansi_name,
                    trim(regexp_replace(t.unit_kerja, '[\\s\\p{Z}]+', ' ', 'g')) AS unit_name  -- also U+00A0 and other Unicode spaces
             FROM key_text t
             LEFT JOIN map_province p ON p.raw = t.provinsi

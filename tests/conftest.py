@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -93,6 +94,18 @@ def problem_lines(output: str, file_name: str) -> list[str]:
         line for line in output.splitlines()
         if line.startswith((f"{file_name}, ", f"{file_name}: ")) and not summary.match(line)
     ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_db_elsewhere(tmp_path_factory):
+    """`check` (and a load without --db) use $ZI_DB: keep tests away from data/zi.duckdb."""
+    previous = os.environ.get("ZI_DB")
+    os.environ["ZI_DB"] = str(tmp_path_factory.mktemp("standar") / "zi.duckdb")
+    yield
+    if previous is None:
+        os.environ.pop("ZI_DB", None)
+    else:
+        os.environ["ZI_DB"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ import pytest
 import etl.warehouse
 from conftest import HEADER_52, HEADER_90, ROOT, ROW_90, load, query, query_dicts, run_cli, sha256_of, write_csv
 from etl.load import run
+from zi.rules import load_rules
 
 S = "6,5,8,8,12,8,16,4,15"
 
@@ -76,6 +77,22 @@ def test_changed_value_replaces_and_old_value_goes_to_history(tmp_path, db):
     assert query(db, "SELECT mp FROM scores WHERE unit = 'Inspektorat'") == [(7.5,)]
 
 
+def test_changed_subarea_value_goes_to_history(tmp_path, db):
+    rekap = write_csv(tmp_path, "rekap.csv", f"{HEADER_90}\n{ROW_90}\n")
+    v1 = write_csv(tmp_path, "rincian1.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
+                   "62,Inspektorat,2023,TPI,MP-P1,0.5\n62,Inspektorat,2023,TPI,MP-P2,0.75\n")
+    assert load([rekap, v1], db)[0] == 0
+    v2 = write_csv(tmp_path, "rincian2.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
+                   "62,Inspektorat,2023,TPI,MP-P2,1\n62,Inspektorat,2023,TPI,MP-P1,0.5\n")
+    code, out = load(v2, db)
+    assert code == 0, out
+    assert "rincian: 0 baru, 1 diganti, 1 sama" in out
+    assert query(db, "SELECT code, value, file_name, source_row FROM rincian ORDER BY code") == [
+        ("mp_p1", 0.5, "rincian1.csv", 2), ("mp_p2", 1.0, "rincian2.csv", 2)]
+    assert query(db, "SELECT code, value, file_name, source_row, replaced_by_load FROM rincian_history") == [
+        ("mp_p2", 0.75, "rincian1.csv", 3, 2)]
+
+
 @pytest.mark.parametrize("order, mp, file", [(("a.csv", "b.csv"), 7.0, "b.csv"), (("b.csv", "a.csv"), 6.0, "a.csv")])
 def test_later_file_wins_within_one_command(tmp_path, db, order, mp, file):
     files = {
@@ -100,7 +117,7 @@ def test_ledger_records_files_hashes_rows_rubrics_time(tmp_path, db):
     assert [(r["load_id"], r["files"], r["file_rows"], r["rekap_added"], r["rekap_replaced"]) for r in ledger] == [
         (1, "a.csv, b.csv", 3, 3, 0), (2, "c.csv", 1, 1, 0)]
     assert all(started - dt.timedelta(seconds=1) <= r["loaded_at"] <= dt.datetime.now() for r in ledger)
-    assert ledger[0]["rules_version"] == "2026.11.1"
+    assert ledger[0]["rules_version"] == load_rules().version
     details = {d["file_name"]: d for d in ledger[0]["file_details"]}
     assert details["a.csv"]["sha256"] == hashlib.sha256(a.read_bytes()).hexdigest()
     assert details["b.csv"]["sha256"] == hashlib.sha256(b.read_bytes()).hexdigest()
@@ -222,7 +239,7 @@ def test_killed_load_leaves_old_warehouse(tmp_path, db):
     assert before[0] == 1
     big = write_big_csv(tmp_path / "besar.csv", 100_000, "6")
 
-    for delay in (0.05, 0.2, 0.5, 1.0):
+    for delay in (0.05, 0.2, 0.5, 0.8):
         kill_after(big, db, delay)
         assert scores_state(db) == before, f"after a kill at {delay} s"
 
@@ -249,7 +266,7 @@ def test_failing_publish_leaves_old_warehouse(tmp_path, loaded_db, monkeypatch):
     path = write_csv(tmp_path, "baru.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n62,Bappeda,2023,TPI,{S}\n")
     real_publish = etl.warehouse.publish
 
-    def publish_then_fail(con, work, db):
+    def publish_then_fail(con, *args, **kwargs):
         con.execute("CHECKPOINT")  # the copy is complete on disk; the swap never happens
         raise OSError("disk penuh")
 

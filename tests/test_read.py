@@ -7,7 +7,6 @@ Each fixture is a few lines written by the test. Values stay text at this step (
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 import openpyxl
@@ -381,3 +380,10 @@ def test_unknown_header_is_a_warning_not_silence(tmp_path, rules, db):
     code, out = load(path, db)
     assert code == 0, out
     assert "PERINGATAN: lain.csv, baris 1, kolom 'Nilai Tambahan': judul kolom tidak dikenal; kolom diabaikan" in out
+
+
+def test_data_under_an_empty_header_is_a_warning(tmp_path, rules):
+    source = read_source(write_csv(tmp_path, "tanpa.csv", f"{HEADER_90},\n{ROW_90},lupa\n"), rules)
+    assert [(p.row, p.column, p.reason) for p in source.problems] == [
+        (1, "kolom ke-14", "kolom berisi data tanpa judul; diabaikan")]
+    assert all(p.warning for p in source.problems)

@@ -149,6 +149,9 @@ CASES = {
     "baris ganda beda huruf dan spasi": (
         f"provinsi,Unit Kerja,tahun,tahap,mp,tt,sdm,ak,pw,pp,ipak,ck,ipkp\n62,Dinas  Kesehatan,2023,TPI,{S}\nKalteng, dinas kesehatan ,2023,tpi,{S}\n",
         [("salah.csv, baris 3, kolom 'Unit Kerja', nilai 'dinas kesehatan': ", "sama dengan baris 2")]),
+    "baris ganda beda spasi tak-putus": (  # Excel text pasted from the web carries U+00A0
+        f"{H}\n62,Dinas\u00a0Kesehatan,2023,TPI,{S}\n62,Dinas Kesehatan\u00a0,2023,TPI,{S}\n",
+        [("salah.csv, baris 3, kolom 'unit_kerja', nilai 'Dinas Kesehatan': ", "sama dengan baris 2")]),
     "kolom wajib tidak ada": (
         f"provinsi,unit_kerja,tahun,tahap,mp,tt,sdm,ak,pw,ipak,ck,ipkp\n{R},6,5,8,8,12,16,4,15\n",
         [("salah.csv: ", "kolom wajib untuk rubrik permen90-2021 tidak ada: pp atau pp_pemenuhan + pp_reform")]),
@@ -173,6 +176,9 @@ CASES = {
     "rubrik tidak dikenal": (
         f"{H},rubrik\n{R},{S},permen99\n",
         [("salah.csv, baris 2, kolom 'rubrik', nilai 'permen99': ", "rubrik tidak dikenal")]),
+    "kolom ganda": (
+        f"provinsi,Unit Kerja,Perangkat Daerah,tahun,tahap,mp,tt,sdm,ak,pw,pp,ipak,ck,ipkp\n62,Inspektorat,Inspektorat,2023,TPI,{S}\n",
+        [("salah.csv, baris 1, kolom 'Perangkat Daerah': ", "kolom ganda: sama artinya dengan 'Unit Kerja'")]),
     "sel lebih banyak dari judul": (
         f"{H}\n{R},{S},99\n",
         [("salah.csv, baris 2, nilai '99': ", "lebih banyak sel daripada judul kolom")]),
@@ -260,9 +266,12 @@ def test_problems_of_several_files_reported_together_and_nothing_loaded(tmp_path
     good = write_csv(tmp_path, "baik.csv", f"{H}\n62,Dinas Baru,2023,TPI,{S}\n")
     bad_a = write_csv(tmp_path, "a.csv", f"{H}\n62,Bappeda,2023,TPX,{S}\n")
     bad_b = write_csv(tmp_path, "b.csv", f"{H}\n62,Bappeda,1999,TPI,{S}\n")
-    assert_refused(live_db, [good, bad_a, bad_b], [
+    binary = tmp_path / "c.csv"
+    binary.write_bytes(b"\x00\x01\x02 bukan teks")
+    assert_refused(live_db, [good, bad_a, bad_b, binary], [
         ("a.csv, baris 2, kolom 'tahap', nilai 'TPX': ", "tahap tidak dikenal"),
         ("b.csv, baris 2, kolom 'tahun', nilai '1999': ", "tahun di luar rentang"),
+        ("c.csv: ", "bukan file CSV teks"),
     ])
     assert query(live_db, "SELECT count(*) FROM scores WHERE unit = 'Dinas Baru'") == [(0,)]
 
