@@ -75,6 +75,17 @@ def evaluate(rules: Rules, rubric: str, points: dict[str, float], held_before: s
     return found
 
 
+def minimum_points(rules: Rules, rubric: str, predicate: str) -> dict[str, float]:
+    """Points at which each half (or area) and result just meets its own minimum for `predicate`:
+    a starting point for a simulation (it need not meet the total)."""
+    area_pct = rules.threshold(rubric, predicate, "area_pct") or 0.0
+    items = rules.indicators(rubric, "half") or rules.indicators(rubric, "area")
+    points = {i.code: area_pct / 100 * i.weight for i in items}
+    for result in rules.indicators(rubric, "result"):
+        points[result.code] = rules.threshold(rubric, predicate, result.code) or 0.0
+    return points
+
+
 def eligible(conditions: list[Condition], predicate: str) -> bool | None:
     """True when every condition of the predicate holds; None when the rubric has none (unknown)."""
     own = [c for c in conditions if c.predicate == predicate]

@@ -27,6 +27,7 @@ CONDITION_LABELS = {
     "prior": "Pernah meraih predikat sebelumnya",
 }
 ELIGIBILITY_LABELS = {True: "Memenuhi syarat", False: "Belum memenuhi syarat", None: "Belum diketahui (ambang rubrik belum dikonfirmasi)"}
+ELIGIBILITY_SHORT = {True: "Memenuhi", False: "Belum", None: "Belum diketahui"}
 SAMPLE_NOTICE = "Data contoh: angka dibuat oleh generator untuk ilustrasi, bukan hasil penilaian sebenarnya."
 
 COLUMN_LABELS = {
@@ -71,10 +72,11 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{number(value, decimals)} %"
 
 
-def eligibility(value: object) -> str:
+def eligibility(value: object, short: bool = False) -> str:
     """True/False/unknown (None, NaN or NA from a query) as the interface says it."""
     known = value is not None and value == value and str(value) != "<NA>"
-    return ELIGIBILITY_LABELS[bool(value)] if known else ELIGIBILITY_LABELS[None]
+    labels = ELIGIBILITY_SHORT if short else ELIGIBILITY_LABELS
+    return labels[bool(value)] if known else labels[None]
 
 
 def stage_label(stage: str) -> str:

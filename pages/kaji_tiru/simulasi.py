@@ -18,11 +18,11 @@ left, right = st.columns([1, 2])
 with left:
     province = ui.province_filter(wh, multi=False, label="Mulai dari nilai unit (provinsi)")
 units = queries.units_list(wh, province)
-labels = {None: "Tidak (mulai dari 0)"} | dict(zip(units["unit_id"], units["unit"]))
+labels = {None: "Tidak (mulai dari ambang minimal WBK tiap butir)"} | dict(zip(units["unit_id"], units["unit"]))
 with right:
     unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit_simulasi")
 start, held = queries.simulation_start(wh, unit_id, rubric)
-if unit_id is not None and not start:
+if not start:
     st.info(f"Unit ini belum punya nilai dengan rubrik {rules.rubrics[rubric].name}; mulai dari 0.")
 
 st.subheader("Target nilai (poin)")
@@ -43,8 +43,8 @@ metrics = st.columns(5)
 metrics[0].metric("Nilai total", number(sums["total"]))
 metrics[1].metric("Pengungkit", number(sums["pengungkit"]))
 metrics[2].metric("Hasil", number(sums["hasil"]))
-metrics[3].metric("WBK", eligibility(eligible(conditions, "WBK")))
-metrics[4].metric("WBBM", eligibility(eligible(conditions, "WBBM")))
+metrics[3].metric("Syarat WBK", eligibility(eligible(conditions, "WBK"), short=True), help=eligibility(eligible(conditions, "WBK")))
+metrics[4].metric("Syarat WBBM", eligibility(eligible(conditions, "WBBM"), short=True), help=eligibility(eligible(conditions, "WBBM")))
 table = queries.conditions_table(conditions)
 table["condition"] = table["condition"].map(CONDITION_LABELS).fillna(table["condition"])
 ui.show_table(table, ("simulasi", rubric, labels[unit_id]),
