@@ -12,27 +12,27 @@ WITH totals AS (
 ),
 keys AS (SELECT province_code, instansi_key, unit_key, year, stage, unit_id, rubric FROM totals),
 scalar AS (   -- total and pengungkit
-    SELECT k.*, t.predicate, t.condition, t.condition AS subject,
+    SELECT r.province_code, r.instansi_key, r.unit_key, r.year, r.stage, r.unit_id, r.rubric,
+           t.predicate, t.condition, t.condition AS subject,
            CASE t.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value, t.minimum
-    FROM totals r JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
-    JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
+    FROM totals r JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
 ),
 result AS (   -- a single result indicator, or a group summed from its results
-    SELECT k.*, t.predicate, t.condition, t.condition AS subject, sum(i.points) AS value, t.minimum
-    FROM score_items i JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
+    SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, i.unit_id, i.rubric,
+           t.predicate, t.condition, t.condition AS subject, sum(i.points) AS value, t.minimum
+    FROM score_items i
     JOIN rule_thresholds t ON t.rubric = i.rubric AND (t.condition = i.code OR t.condition = i.parent)
     WHERE i.level = 'result'
     GROUP BY ALL
 ),
 area AS (     -- each area, or each of its halves where that area's halves were given
-    SELECT k.*, t.predicate, t.condition, i.code AS subject, i.points AS value,
+    SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, i.unit_id, i.rubric,
+           t.predicate, t.condition, i.code AS subject, i.points AS value,
            t.minimum / 100.0 * i.weight AS minimum
     FROM (
-        SELECT *, count(*) FILTER (WHERE level = 'half')
-                      OVER (PARTITION BY province_code, instansi_key, unit_key, year, stage, area) AS halves
+        SELECT *, count(*) FILTER (WHERE level = 'half') OVER (PARTITION BY unit_id, year, stage, area) AS halves
         FROM score_items WHERE level IN ('area', 'half')
     ) i
-    JOIN keys k USING (province_code, instansi_key, unit_key, year, stage)
     JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
     WHERE i.level = 'half' OR (i.level = 'area' AND i.halves = 0)
 ),
