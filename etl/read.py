@@ -117,8 +117,10 @@ def _find_csv_header(text: str, name: str, rules: Rules) -> tuple[str, int, list
 def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Array], np.ndarray]:
     """Data records as text columns, and each record's offset from the header (1 = next row).
 
-    pyarrow parses fast; its record numbers equal line numbers only when no record spans lines and
-    no line is empty, which one count shows. Otherwise the csv module numbers the records exactly.
+    A record is one row even when a quoted cell holds line breaks, so pyarrow's record index is the
+    row offset as long as no line is blank (pyarrow skips blank lines, which still count as rows).
+    A blank line, a ragged record or a row of empty cells sends the file to the csv module, which
+    numbers every record exactly.
     """
     if not body.strip():
         return [pa.array([], pa.string()) for _ in range(width)], np.zeros(0, dtype=np.int64)
@@ -135,10 +137,14 @@ def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Arra
         )
     except pa.ArrowInvalid:
         table = None
-    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
-    if table is not None and not ragged and table.num_rows == lines and not _has_blank_record(table):
-        return table.columns, np.arange(1, lines + 1, dtype=np.int64)
+    if table is not None and not ragged and not _has_blank_line(body) and not _has_blank_record(table):
+        return table.columns, np.arange(1, table.num_rows + 1, dtype=np.int64)
     return _parse_csv_exact(body, delimiter, width)
+
+
+def _has_blank_line(body: str) -> bool:
+    """An empty line anywhere (a quoted cell holding one is rare; it only costs the exact path)."""
+    return body.startswith(("\n", "\r\n")) or "\n\n" in body or "\n\r\n" in body
 
 
 def _has_blank_record(table: pa.Table) -> bool:

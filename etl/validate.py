@@ -416,11 +416,12 @@ def _check_rincian_sums(con, rules: Rules, problem) -> list[Problem]:
         CREATE OR REPLACE TEMP TABLE rincian_halves AS
         SELECT {", ".join(f"any_value(r.{k}) AS {k}" for k in KEY)}, any_value(r.unit) AS unit,
                rc.parent AS half, h.parent AS area, sum(r.value) AS total, count(*) AS n,
-               (SELECT count(*) FROM rule_cells x WHERE x.rubric = r.rubric AND x.parent = rc.parent) AS expected,
-               min(r.file_index) AS file_index, min(r.source_row) AS source_row
+               any_value(e.expected) AS expected, min(r.file_index) AS file_index, min(r.source_row) AS source_row
         FROM in_rincian r
         JOIN rule_cells rc ON rc.rubric = r.rubric AND rc.code = r.code
         JOIN rule_cells h ON h.rubric = r.rubric AND h.code = rc.parent
+        JOIN (SELECT rubric, parent, count(*) AS expected FROM rule_cells GROUP BY ALL) e
+             ON e.rubric = r.rubric AND e.parent = rc.parent
         GROUP BY r.key_id, r.rubric, rc.parent, h.parent
         """
     )

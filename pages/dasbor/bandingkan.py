@@ -34,9 +34,6 @@ if absent := len(set(provinces) - set(shown["province_code"].astype(int))):
 
 ui.show_chart(charts.area_bars(achievement, stage), "bandingkan_area", year, stage, names)
 
-st.subheader("Selisih capaian per area (poin persentase dari bobot)")
-ui.show_table(queries.area_differences(achievement), ("bandingkan_selisih", year, stage, names), decimals=1)
-
 units = queries.unit_totals(wh, year, stage, scope, provinces)
 thresholds = rules.total_thresholds(rules.rubric_for_year(year))
 ui.show_chart(charts.total_distribution(units, stage, thresholds), "bandingkan_sebaran", year, stage, names)
@@ -47,6 +44,10 @@ ui.show_chart(charts.count_bars(summary, counts, f"Predikat dan kelayakan, {year
 
 trend = queries.area_trend(wh, stage, scope, provinces)
 ui.show_chart(charts.area_small_multiples(trend, stage, rules.newest_rubric_start()), "bandingkan_area_tren", stage, names)
+
+# Tables after the charts: the table component's code is large and would hold up the first chart.
+st.subheader("Selisih capaian per area (poin persentase dari bobot)")
+ui.show_table(queries.area_differences(achievement), ("bandingkan_selisih", year, stage, names), decimals=1)
 
 with st.expander("Nilai setiap unit kerja"):
     ui.show_table(units.drop(columns=["unit_id", "province_code"]), ("bandingkan_unit", year, stage, names))

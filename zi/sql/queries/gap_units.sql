@@ -16,8 +16,9 @@ failing AS (
                       ORDER BY missing DESC) AS blocked_by
     FROM score_conditions
     WHERE year = $year AND stage = $stage AND predicate = $predicate
+      AND unit_id IN (SELECT unit_id FROM units)   -- only the chosen units, not the whole year
     GROUP BY unit_id
 )
 SELECT u.*, f.conditions_failed, coalesce(f.points_missing, 0) AS points_missing, f.needs_prior, f.blocked_by
 FROM units u LEFT JOIN failing f USING (unit_id)
-ORDER BY f.conditions_failed NULLS LAST, points_missing, u.total DESC;
+ORDER BY f.conditions_failed NULLS LAST, points_missing, u.total DESC, u.province_code, u.unit;
