@@ -8,11 +8,12 @@ rules passed in (never typed here), and a note on the chart naming the stage the
 from __future__ import annotations
 
 import csv
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from zi.labels import number, rubric_label, stage_label
+from zi.labels import GAP_GROUPS, number, rubric_label, stage_label
 from zi.rules import AREAS, DATA_DIR, load_rules
 
 # Distinct colours (Tableau 10, D3 10, then darker and lighter tones). The pair of the first kaji
@@ -37,6 +38,12 @@ def _province_colours() -> dict[int, str]:
 
 
 PROVINCE_COLOURS = _province_colours()
+
+
+def _literal(value: object) -> str:
+    """Text from the data (unit names come from uploaded files) shown as written: Plotly reads tags
+    such as <a href=…> or <b> in trace names, hover text and labels."""
+    return html.escape(str(value), quote=False)
 
 
 def colour_map(frame: pd.DataFrame) -> dict[str, str]:
@@ -90,7 +97,7 @@ def total_distribution(units: pd.DataFrame, stage: str, thresholds: dict[str, fl
     for province, rows in units.groupby("province", sort=False):
         fig.add_box(
             y=rows["total_pct"], name=province, marker_color=colours[province], boxpoints="all", jitter=0.4,
-            pointpos=0, text=rows["unit"], hovertemplate="%{text}<br>%{y:.2f} %<extra>" + province + "</extra>",
+            pointpos=0, text=rows["unit"].map(_literal), hovertemplate="%{text}<br>%{y:.2f} %<extra>" + province + "</extra>",
         )
     _threshold_lines(fig, thresholds)
     fig.update_yaxes(ticksuffix=" %")
@@ -115,16 +122,24 @@ def area_small_multiples(trend: pd.DataFrame, stage: str, rubric_change_year: in
     rows = max(1, -(-len(areas) // columns))
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=areas, shared_yaxes=True, vertical_spacing=0.14)
     colours = colour_map(trend)
+    traces, rows_of, cols_of = [], [], []  # added in one call: one per trace re-validates the figure each time
     for index, area in enumerate(areas):
-        row, col = index // columns + 1, index % columns + 1
         for province, part in trend[trend["area"] == area].groupby("province", sort=False):
-            fig.add_scatter(
+            traces.append(go.Scatter(
                 x=part["year"], y=part["pct"], mode="lines+markers", name=province, legendgroup=province,
                 showlegend=index == 0, line={"color": colours[province]},
-                hovertemplate="%{x}: %{y:.1f} %<extra>" + province + " · " + area + "</extra>", row=row, col=col,
-            )
-        if rubric_change_year:
-            fig.add_vline(x=rubric_change_year - 0.5, line={"dash": "dot", "color": REFERENCE_COLOUR, "width": 1}, row=row, col=col)
+                hovertemplate="%{x}: %{y:.1f} %<extra>" + province + " · " + area + "</extra>",
+            ))
+            rows_of.append(index // columns + 1)
+            cols_of.append(index % columns + 1)
+    if traces:
+        fig.add_traces(traces, rows=rows_of, cols=cols_of)
+    if rubric_change_year:  # one update for all panels: add_vline per panel re-validates every shape (slow)
+        axis = [""] + [str(n) for n in range(2, len(areas) + 1)]
+        fig.update_layout(shapes=[
+            {"type": "line", "x0": rubric_change_year - 0.5, "x1": rubric_change_year - 0.5, "xref": f"x{axis[i]}",
+             "y0": 0, "y1": 1, "yref": f"y{axis[i]} domain", "line": {"dash": "dot", "color": REFERENCE_COLOUR, "width": 1}}
+            for i in range(len(areas))])
     fig.update_yaxes(range=[0, 100], ticksuffix=" %")
     fig.update_xaxes(dtick=1)
     _layout(fig, "Capaian tiap area dari tahun ke tahun (% dari bobot; garis titik: pergantian rubrik)", stage, height=240 * rows + 140)
@@ -140,8 +155,8 @@ def trend_lines(frame: pd.DataFrame, y: str, line_name: str, stage: str, title: 
     for name, part in frame.groupby(line_name, sort=False):
         colour = colours.get(part["province"].iloc[0]) if colour_by_province else None
         fig.add_scatter(
-            x=part["year"], y=part[y], mode="lines+markers", name=str(name), line={"color": colour},
-            hovertemplate="%{x}: %{y:.2f}<extra>" + str(name) + "</extra>",
+            x=part["year"], y=part[y], mode="lines+markers", name=_literal(name), line={"color": colour},
+            hovertemplate="%{x}: %{y:.2f}<extra>" + _literal(name) + "</extra>",
         )
     _threshold_lines(fig, thresholds)
     _rubric_change(fig, rubric_change_year)
@@ -158,7 +173,7 @@ def slope_chart(slopes: pd.DataFrame, year_from: int, year_to: int, stage: str) 
         fig.add_scatter(
             x=[str(year_from), str(year_to)], y=[row.pct_from, row.pct_to], mode="lines+markers",
             line={"color": colours[row.province], "width": 1.5}, name=row.province, legendgroup=row.province,
-            showlegend=row.province not in shown, text=[row.unit, row.unit],
+            showlegend=row.province not in shown, text=[_literal(row.unit)] * 2,
             hovertemplate="%{text}<br>%{x}: %{y:.2f} %<extra>" + row.province + "</extra>",
         )
         shown.add(row.province)
@@ -172,8 +187,8 @@ def unit_area_profile(items: pd.DataFrame, minimums: dict[str, float] | None, ti
     fig = go.Figure()
     for series, part in items.groupby("series", sort=False):
         fig.add_bar(
-            x=part["label"], y=part["pct"], name=series, text=[number(v, 1) for v in part["pct"]],
-            textposition="outside", hovertemplate="%{x}<br>%{y:.1f} % dari bobot<extra>" + series + "</extra>",
+            x=part["label"], y=part["pct"], name=_literal(series), text=[number(v, 1) for v in part["pct"]],
+            textposition="outside", hovertemplate="%{x}<br>%{y:.1f} % dari bobot<extra>" + _literal(series) + "</extra>",
         )
     for predicate, minimum in (minimums or {}).items():
         fig.add_hline(y=minimum, line={"dash": "dash", "color": REFERENCE_COLOUR},
@@ -198,10 +213,7 @@ def _rubric_change(fig: go.Figure, year: int | None) -> None:
 def gap_distribution_bars(distribution: pd.DataFrame, predicate: str, stage: str) -> go.Figure:
     """Per province, units meeting the predicate or one, two, three or more conditions away (stacked)."""
     fig = go.Figure()
-    parts = {"met_all": ("Memenuhi semua syarat", "#2ca02c"), "one_away": ("Kurang 1 syarat", "#bcbd22"),
-             "two_away": ("Kurang 2 syarat", "#ff7f0e"), "three_plus_away": ("Kurang ≥ 3 syarat", "#d62728"),
-             "unknown": ("Belum diketahui", "#aaaaaa")}
-    for column, (label, colour) in parts.items():
+    for column, (label, colour) in GAP_GROUPS.items():
         if distribution[column].sum() > 0 or column != "unknown":
             fig.add_bar(x=distribution["province"], y=distribution[column], name=label, marker_color=colour,
                         text=distribution[column], textposition="inside")
@@ -219,10 +231,12 @@ def priority_chart(items: pd.DataFrame, target: float | None, stage: str, shown:
                 hovertemplate="%{x} %{customdata[0]}<br>%{y:.2f} poin<br>menghambat syarat di %{customdata[1]} unit<extra></extra>")
     fig.add_scatter(x=top["code"], y=top["cumulative_total"], name="Nilai total bila dibenahi berurutan", mode="lines+markers",
                     yaxis="y2", line={"color": "#d62728"})
-    if target is not None:
-        fig.add_hline(y=target, yref="y2", line={"dash": "dash", "color": REFERENCE_COLOUR},
-                      annotation_text=f"ambang {number(target, 0)}", annotation_position="top left")
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "title": "Nilai total", "showgrid": False},
+    if target is not None:  # on the total's axis (add_hline would draw it on the points axis)
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y2", y0=target, y1=target,
+                      line={"dash": "dash", "color": REFERENCE_COLOUR})
+        fig.add_annotation(xref="paper", x=0, yref="y2", y=target, text=f"ambang {number(target, 0)}", showarrow=False,
+                           xanchor="left", yanchor="bottom")
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "title": "Nilai total", "showgrid": False, "tickformat": ".0f"},
                       xaxis={"categoryorder": "array", "categoryarray": list(top["code"])})
     return _layout(fig, "Prioritas perbaikan: poin yang dapat diraih dan nilai total kumulatif", stage, "Poin")
 
@@ -253,3 +267,18 @@ def stage_scatter(units: pd.DataFrame, x: str, y: str, x_label: str, y_label: st
         fig.add_scatter(x=[low, high], y=[low, high], mode="lines", name="Sama", line={"dash": "dot", "color": REFERENCE_COLOUR})
     fig.update_layout(xaxis_title=x_label)
     return _layout(fig, f"Nilai total {y_label} terhadap {x_label} untuk unit-tahun yang sama", None, y_label)
+
+
+def presentation(fig: go.Figure, title: str | None = None, height: int = 640) -> go.Figure:
+    """The same figure for a meeting screen (Mode presentasi): type readable from the back of the room
+    (22 px, title 32 px; axes set explicitly, since Streamlit's chart theme sets its own small ticks),
+    taller, and titled `title` when given (the slide's title). Applied after a chart function, so no
+    chart is drawn twice."""
+    fig.update_layout(font={"size": 22}, title={"font": {"size": 32}, "subtitle": {"font": {"size": 20}}},
+                      legend={"font": {"size": 20}, "y": -0.18}, height=height, margin={"l": 90, "r": 50, "t": 120, "b": 120})
+    if title:  # Plotly reads tags in a title (<a href=…>); a unit name in it must stay text
+        fig.update_layout(title_text=html.escape(title, quote=False))
+    fig.update_xaxes(tickfont_size=20, title_font_size=20)
+    fig.update_yaxes(tickfont_size=20, title_font_size=20)
+    fig.update_annotations(font_size=20)
+    return fig

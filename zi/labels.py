@@ -27,6 +27,15 @@ CONDITION_LABELS = {
     "prior": "Pernah meraih predikat sebelumnya",
 }
 ELIGIBILITY_LABELS = {True: "Memenuhi syarat", False: "Belum memenuhi syarat", None: "Belum diketahui (ambang rubrik belum dikonfirmasi)"}
+# Distance to a predicate: the columns of query gap_distribution, with their label and colour
+# (one definition for the chart, the meeting pack and the deck).
+GAP_GROUPS = {
+    "met_all": ("Memenuhi semua syarat", "#2ca02c"),
+    "one_away": ("Kurang 1 syarat", "#bcbd22"),
+    "two_away": ("Kurang 2 syarat", "#ff7f0e"),
+    "three_plus_away": ("Kurang ≥ 3 syarat", "#d62728"),
+    "unknown": ("Belum diketahui", "#aaaaaa"),
+}
 ELIGIBILITY_SHORT = {True: "Memenuhi", False: "Belum", None: "Belum diketahui"}
 SAMPLE_NOTICE = "Data contoh: angka dibuat oleh generator untuk ilustrasi, bukan hasil penilaian sebenarnya."
 
@@ -58,6 +67,15 @@ COLUMN_LABELS = {
     "rank_change": "Perubahan peringkat",
     "selisih": "Selisih",
 }
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"  # Markdown, LaTeX ($) and emoji/icon shortcodes (:)
+
+
+def markdown_text(text: object) -> str:
+    """Text from a user (a file name, a message quoting one) made literal for st.error/st.caption,
+    which render Markdown: `[klik](https://…)` in a file name stays text, never a link."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
 
 
 def number(value: float | None, decimals: int = 2) -> str:

@@ -1,0 +1,77 @@
+"""Mode presentasi: the meeting pack on the meeting-room screen, one chart (or one table) per screen in
+the order of the PowerPoint deck, large type and little chrome.
+
+The screen number is in the URL (`?slide=3`), the selection in the same URL keys as the other pages
+(provinsi, tahun, tahap, predikat, cakupan), so a link opens the meeting where it was left. The
+filters sit in a collapsed expander; the charts are the dashboard's own, enlarged."""
+
+import streamlit as st
+
+from zi import charts, meeting, ui
+from zi.labels import SAMPLE_NOTICE, markdown_text
+
+# Static CSS only, no data in it: hide the sidebar and Streamlit's header, use the whole width,
+# and enlarge headings and tables for the back of the room.
+st.markdown(
+    """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+h1 { font-size: 3rem !important; }
+[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.3rem; }
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; }
+[data-testid="stMarkdownContainer"] li { font-size: 1.6rem; }
+h2 { font-size: 2rem !important; }
+</style>
+""",
+    unsafe_allow_html=True,
+)
+
+wh = ui.warehouse()
+with st.expander("Pilihan rapat", icon=":material/tune:"):
+    provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
+    columns = st.columns(4)
+    with columns[0]:
+        year = ui.year_filter(wh)
+    with columns[1]:
+        stage = ui.stage_filter()
+    with columns[2]:
+        predicate = ui.predicate_filter()
+    with columns[3]:
+        scope = ui.scope_filter()
+    st.markdown("Keluar dari mode presentasi: [Paket rapat](paket) · [Ringkasan](ringkasan)")
+if len(provinces) < 2:
+    ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
+    st.stop()
+
+pack = meeting.cached_pack(wh, meeting.Selection(provinces, year, stage, scope, predicate))
+count = len(pack.sections) + 1  # a title screen, then one screen per section
+ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
+screen = st.container()
+slide = st.pagination(count, key="slide", bind="query-params", max_visible_pages=count, width="stretch")
+
+with screen:
+    if slide == 1:
+        st.title(pack.title)
+        st.header(markdown_text(pack.subtitle))
+        st.subheader(pack.detail)
+        if pack.sample:
+            st.warning(SAMPLE_NOTICE, icon=":material/science:")
+        st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(meeting.agenda(pack), start=1)))
+    else:
+        section = pack.sections[slide - 2]
+        figure = meeting.screen_figure(pack, section)
+        if figure is None:  # a chart carries the section title itself, in the same large type
+            st.header(markdown_text(section.title))
+        if section.empty:
+            ui.empty_notice(section.empty)
+        elif figure is not None:
+            ui.show_chart(charts.presentation(figure, section.title), "presentasi", section.key, year, stage, "-".join(pack.names.values()))
+        elif section.key == "sumber":
+            st.table(meeting.screen_facts(pack), hide_index=True)
+        else:
+            for key in section.tables:
+                st.table(meeting.screen_table(pack.tables[key]), hide_index=True)
+        st.caption(markdown_text(section.caption))
+    st.caption(f"{markdown_text(pack.footer)} · layar {slide}/{count}" + (" · :red[**DATA CONTOH**]" if pack.sample else ""))
