@@ -32,11 +32,21 @@ def file_version(path: Path) -> tuple[int, int, int]:
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(
-        str(path),
-        read_only=True,
-        config={"enable_external_access": False, "autoload_known_extensions": False, "lock_configuration": True},
-    )
+    """The file attached read-only to a private in-memory instance, then external access off and the
+    configuration locked.
+
+    Not `duckdb.connect(path)`: DuckDB shares one instance per path within a process, so while any
+    connection to the old file is open (another session's cached `Warehouse`), connecting to the
+    path again returns the *old* file's data after the ETL swapped in a new one (duckdb#15912). An
+    in-memory instance is never shared, and ATTACH opens the file that is at the path now."""
+    con = duckdb.connect(":memory:", config={"autoload_known_extensions": False, "autoinstall_known_extensions": False})
+    literal = str(path).replace("'", "''")  # the path comes from configuration (ZI_DB), never from a request
+    con.execute(f"ATTACH '{literal}' AS warehouse (READ_ONLY)")
+    con.execute("USE warehouse")
+    con.execute("DETACH memory")  # nothing writable is left but temp tables private to one query's cursor
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def _plain(value):
@@ -48,7 +58,7 @@ def _plain(value):
 
 @dataclass(eq=False)
 class Warehouse:
-    path: Path
+    path: Path | str  # the DuckDB file, or the dataset's folder or s3:// URL (open_dataset)
     version: tuple[int, int, int]
     _con: duckdb.DuckDBPyConnection = field(repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -57,6 +67,15 @@ class Warehouse:
     def open(cls, path: Path) -> "Warehouse":
         version = file_version(path)
         return cls(path, version, connect_readonly(path))
+
+    @classmethod
+    def open_dataset(cls, location: str) -> "Warehouse":
+        """A Parquet export (`python -m etl export`, `$ZI_DATASET`) instead of the file: the same
+        views over Parquet, hardened alike (zi.dataset); `version` is that of the manifest read."""
+        from zi import dataset  # noqa: PLC0415 - only the dataset mode needs it
+
+        con, version = dataset.connect(location)
+        return cls(location, version, con)
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run query `name` with bound parameters; a cursor per call keeps sessions apart."""

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Two (or more) Streamlit replicas of the dashboard behind nginx, on one machine, all serving the
+# same read-only snapshot; see docs/deployment.md. Stops everything it started on Ctrl-C or TERM.
+#
+#   deploy/run_replicas.sh [--db FILE | --dataset DIR] [--listen 127.0.0.1:8500]
+#                          [--replicas 127.0.0.1:8501,127.0.0.1:8502] [--dir WORKDIR] [--python PY]
+#
+# --db FILE      copy this warehouse file into WORKDIR once and serve the copy (a frozen snapshot:
+#                later loads into FILE are not served until the next start). Default: $ZI_DB or
+#                data/zi.duckdb.
+# --dataset DIR  serve a Parquet export (`python -m etl export --out DIR`; a folder or s3:// URL).
+#                Not copied: DIR is a link each export replaces atomically, and every replica
+#                switches to the new export on its next page view.
+# --dir WORKDIR  where the config, logs, pids and the snapshot go (kept on exit). Default: a new
+#                temporary folder, removed on exit. Nothing is written outside it.
+#
+# Prints one line `SIAP: http://LISTEN ...` once nginx and every replica answer.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+LISTEN="127.0.0.1:8500"
+REPLICAS="127.0.0.1:8501,127.0.0.1:8502"
+DB=""
+DATASET=""
+WORKDIR=""
+PYTHON_BIN="${PYTHON:-}"
+
+fail() { echo "run_replicas: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --db) DB="$2"; shift 2 ;;
+        --dataset) DATASET="$2"; shift 2 ;;
+        --listen) LISTEN="$2"; shift 2 ;;
+        --replicas) REPLICAS="$2"; shift 2 ;;
+        --dir) WORKDIR="$2"; shift 2 ;;
+        --python) PYTHON_BIN="$2"; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        *) fail "opsi tidak dikenal: $1 (lihat --help)" ;;
+    esac
+done
+
+if [ -z "$PYTHON_BIN" ]; then
+    if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON_BIN="$ROOT/.venv/bin/python"; else PYTHON_BIN="python3"; fi
+fi
+NGINX_BIN="$(command -v nginx || true)"
+[ -z "$NGINX_BIN" ] && [ -x /usr/sbin/nginx ] && NGINX_BIN=/usr/sbin/nginx   # not on a normal user's PATH
+[ -n "$NGINX_BIN" ] || fail "nginx tidak terpasang (Debian: apt-get install nginx)"
+"$PYTHON_BIN" -c "import streamlit" 2>/dev/null || fail "$PYTHON_BIN tidak dapat mengimpor streamlit"
+[ -n "$DB" ] && [ -n "$DATASET" ] && fail "pilih salah satu: --db atau --dataset"
+
+# Loopback by default; another address is the operator's explicit choice (docs/deployment.md).
+case "$LISTEN" in *:*) ;; *) fail "--listen harus ALAMAT:PORT" ;; esac
+
+REMOVE_WORKDIR=0
+if [ -z "$WORKDIR" ]; then
+    WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/zi-replika.XXXXXX")"
+    REMOVE_WORKDIR=1
+fi
+mkdir -p "$WORKDIR/tmp"
+WORKDIR="$(cd "$WORKDIR" && pwd)"
+# Run as root, nginx's workers drop to `nobody`: they must reach their temp folders.
+[ "$(id -u)" = 0 ] && chmod 755 "$WORKDIR" "$WORKDIR/tmp"
+
+PIDS=()
+stop_all() {
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [ "$REMOVE_WORKDIR" = 1 ]; then rm -rf "$WORKDIR"; fi
+}
+trap stop_all EXIT
+trap 'exit 0' INT TERM
+
+# The snapshot every replica serves, read-only.
+if [ -n "$DATASET" ]; then
+    case "$DATASET" in
+        s3://*) ;;
+        *) [ -f "$DATASET/_manifest.json" ] || fail "$DATASET bukan hasil \`python -m etl export\` (tidak ada _manifest.json)"
+           DATASET="$(cd "$DATASET" && pwd)" ;;   # the link itself, not its target: exports stay visible
+    esac
+    DATA_ENV=(ZI_DATASET="$DATASET")
+    echo "Data: dataset $DATASET"
+else
+    DB="${DB:-${ZI_DB:-$ROOT/data/zi.duckdb}}"
+    [ -f "$DB" ] || fail "gudang data $DB tidak ditemukan (muat dulu: python -m etl load ... --db $DB)"
+    mkdir -p "$WORKDIR/snapshot"
+    cp "$DB" "$WORKDIR/snapshot/zi.duckdb"
+    chmod 444 "$WORKDIR/snapshot/zi.duckdb"
+    DATA_ENV=(ZI_DB="$WORKDIR/snapshot/zi.duckdb")
+    echo "Data: salinan $DB -> $WORKDIR/snapshot/zi.duckdb (hanya-baca)"
+fi
+
+# One cookie secret for all replicas: a signed-in user (st.login) moved to another replica by a
+# failover stays signed in. Given through the environment, not the command line (ps shows that).
+export STREAMLIT_SERVER_COOKIE_SECRET="${STREAMLIT_SERVER_COOKIE_SECRET:-$("$PYTHON_BIN" -c 'import secrets; print(secrets.token_hex(32))')}"
+
+wait_healthy() {  # ADDRESS:PORT PID
+    "$PYTHON_BIN" - "$1" "$2" <<'EOF'
+import os, sys, time, urllib.request
+address, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(f"replika {address} berhenti saat mulai (lihat lognya)")
+    try:
+        with urllib.request.urlopen(f"http://{address}/_stcore/health", timeout=2) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.25)
+sys.exit(f"replika {address} tidak sehat dalam 60 detik")
+EOF
+}
+
+SERVERS=""
+n=0
+IFS=',' read -r -a REPLICA_LIST <<< "$REPLICAS"
+for address in "${REPLICA_LIST[@]}"; do
+    n=$((n + 1))
+    host="${address%:*}"
+    port="${address##*:}"
+    (cd "$ROOT" && exec env "${DATA_ENV[@]}" "$PYTHON_BIN" -m streamlit run dashboard.py \
+        --server.address "$host" --server.port "$port" --server.headless true \
+        --server.fileWatcherType none --server.runOnSave false --browser.gatherUsageStats false) \
+        >"$WORKDIR/replika-$n.log" 2>&1 &
+    PIDS+=("$!")
+    echo "$!" > "$WORKDIR/replika-$n.pid"
+    echo "$address" > "$WORKDIR/replika-$n.address"
+    SERVERS+="        server $address max_fails=1 fail_timeout=10s;"$'\n'
+done
+for i in $(seq 1 "$n"); do
+    wait_healthy "$(cat "$WORKDIR/replika-$i.address")" "$(cat "$WORKDIR/replika-$i.pid")" || exit 1
+done
+
+MAX_BODY="$(cd "$ROOT" && "$PYTHON_BIN" -c 'from zi.rules import load_rules; print(int(load_rules().limits["upload_max_mb"]) + 1)')m"
+"$PYTHON_BIN" - "$ROOT/deploy/nginx.conf.template" "$WORKDIR/nginx.conf" "$WORKDIR" "$LISTEN" "$SERVERS" "$MAX_BODY" <<'EOF'
+import sys
+template, target, prefix, listen, servers, max_body = sys.argv[1:]
+text = open(template, encoding="utf-8").read()
+for key, value in {"PREFIX": prefix, "LISTEN": listen, "SERVERS": servers.rstrip("\n"), "MAX_BODY": max_body}.items():
+    text = text.replace("{{" + key + "}}", value)
+open(target, "w", encoding="utf-8").write(text)
+EOF
+NGINX=("$NGINX_BIN" -p "$WORKDIR" -e "$WORKDIR/error.log" -c "$WORKDIR/nginx.conf")
+"${NGINX[@]}" -t -q || fail "konfigurasi nginx ditolak (lihat $WORKDIR/error.log)"
+"${NGINX[@]}" -g "daemon off;" &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+echo "$NGINX_PID" > "$WORKDIR/nginx-master.pid"
+wait_healthy "$LISTEN" "$NGINX_PID" || exit 1
+
+echo "SIAP: http://$LISTEN (replika: ${REPLICAS}; folder kerja: $WORKDIR)"
+# Serve until nginx stops or a signal arrives; a replica that stops is nginx's to route around.
+wait "$NGINX_PID" || true
