@@ -39,7 +39,7 @@ def csv_for_excel(frame: pd.DataFrame) -> bytes:
 
 def slug(*parts: object) -> str:
     """A name that says what it is: `zi_bandingkan_area_2024_TPI_Kalimantan-Tengah-Jawa-Barat`."""
-    words = [re.sub(r"[^0-9A-Za-z]+", "-", str(p)).strip("-") for p in parts if p not in (None, "")]
+    words = [re.sub(r"[^0-9A-Za-z_]+", "-", str(p)).strip("-_") for p in parts if p not in (None, "")]
     return "zi_" + "_".join(w for w in words if w)
 
 

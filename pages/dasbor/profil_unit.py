@@ -2,10 +2,11 @@
 WBK/WBBM conditions of its rubric and against the best unit of the same type in another province;
 with where each score came from (file and row)."""
 
+import pandas as pd
 import streamlit as st
 
 from zi import charts, queries, ui
-from zi.labels import CONDITION_LABELS, eligibility, number, stage_label
+from zi.labels import CONDITION_LABELS, eligibility, markdown_text, number, stage_label
 from zi.rules import load_rules
 
 wh = ui.warehouse()
@@ -31,13 +32,14 @@ year = st.selectbox("Tahun penilaian", years, key="tahun_unit", bind="query-para
 rows = history[history["year"] == year]
 rubric = rows["rubric"].iat[0]
 
-st.subheader(f"{labels[unit_id]}, {year}")
-st.caption(f"Jenis unit: {rows['jenis_unit'].iat[0] or '–'} · rubrik {rules.rubrics[rubric].name}")
+st.subheader(f"{markdown_text(labels[unit_id])}, {year}")  # names come from uploaded files: literal, never Markdown
+kind = rows["jenis_unit"].iat[0]  # missing values come back as NaN (truthy), not None
+st.caption(f"Jenis unit: {kind if pd.notna(kind) and kind else '–'} · rubrik {rules.rubrics[rubric].name}")
 for column, row in zip(st.columns(len(rows)), rows.itertuples()):
     column.metric(f"Nilai total {row.stage}", number(row.total), help=stage_label(row.stage))
     column.caption(f"Pengungkit {number(row.pengungkit)} · Hasil {number(row.hasil)}")
     column.caption(f"WBK: {eligibility(row.wbk_eligible)} · WBBM: {eligibility(row.wbbm_eligible)}")
-    if row.predikat:
+    if pd.notna(row.predikat) and row.predikat:
         column.success(f"Predikat: Menuju {row.predikat}")
 
 items = queries.unit_items(wh, unit_id, year)
@@ -70,8 +72,8 @@ if peer.empty:
     ui.empty_notice(f"Belum ada unit sejenis di provinsi lain dengan nilai {stage} pada {year}.")
 else:
     best = peer.iloc[0]
-    st.write(f"**{best['unit']}** ({best['province']}) — nilai total {stage} {number(best['total'])}"
-             + (f", predikat Menuju {best['predikat']}" if best["predikat"] else ""))
+    st.write(f"**{markdown_text(best['unit'])}** ({best['province']}) — nilai total {stage} {number(best['total'])}"
+             + (f", predikat Menuju {best['predikat']}" if pd.notna(best["predikat"]) and best["predikat"] else ""))
     both = queries.peer_areas(wh, unit_id, labels[unit_id], best["unit_id"], f"{best['unit']} ({best['province']})", year, stage)
     ui.show_chart(charts.unit_area_profile(both, minimums, f"Capaian per area, tahap {stage} (% dari bobot)"),
                   "profil_banding", labels[unit_id], year, stage)

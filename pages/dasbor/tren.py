@@ -45,11 +45,15 @@ units = queries.unit_trend(wh, stage, scope, provinces)
 st.subheader("Tren per unit kerja")
 labels = dict(zip(units["unit_id"], units["label"]))
 best = queries.top_units(units, 5)
+if (kept := st.session_state.get("unit_tren")) and not set(kept) & set(labels):
+    del st.session_state["unit_tren"]  # units of provinces no longer chosen: back to the default, not an empty chart
 picked = st.multiselect("Unit kerja", list(labels), default=best, format_func=labels.get, key="unit_tren",
                         help="Bawaan: lima unit dengan nilai terakhir tertinggi")
 if picked:
     ui.show_chart(charts.trend_lines(units[units["unit_id"].isin(picked)], "total_pct", "label", stage, "Nilai total unit kerja",
                                      thresholds, change, colour_by_province=False), "tren_unit", stage, names)
+else:
+    ui.empty_notice("Pilih satu unit kerja atau lebih untuk melihat trennya.")
 
 st.subheader("Perubahan antara dua tahun")
 years = sorted(units["year"].unique())

@@ -15,4 +15,4 @@ FROM items GROUP BY ALL
 UNION ALL
 SELECT NULL, 'Rata-rata terpilih', area, any_value(area_name), count(*), avg(points), any_value(weight), avg(pct)
 FROM items GROUP BY ALL
-ORDER BY province_code NULLS LAST, area;
+ORDER BY list_position($provinces::INTEGER[], province_code) NULLS LAST, area;  -- in the order chosen (the difference table subtracts the first)

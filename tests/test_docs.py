@@ -1,0 +1,105 @@
+"""The documentation keeps up with the code: every view and column in docs/warehouse.md, every page
+file registered in dashboard.py, and the README's two commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytest_plugins = ["dashboard_fixtures"]
+
+ROOT = Path(__file__).resolve().parent.parent
+VIEW_SQL = sorted((ROOT / "zi" / "sql" / "views").glob("*.sql"))
+WAREHOUSE_DOC = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+DASHBOARD = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def created_views() -> list[str]:
+    names = []
+    for path in VIEW_SQL:
+        names += re.findall(r"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(\w+)", path.read_text(encoding="utf-8"), re.IGNORECASE)
+    return names
+
+
+def doc_section(view: str) -> str:
+    """The text under the `### `view`` heading, up to the next heading."""
+    match = re.search(rf"^###\s+`{view}`[^\n]*\n(.*?)(?=^#{{2,3}}\s|\Z)", WAREHOUSE_DOC, re.MULTILINE | re.DOTALL)
+    assert match, f"docs/warehouse.md has no section '### `{view}`'"
+    return match.group(1)
+
+
+def documented_columns(view: str) -> tuple[set[str], list[set[str]]]:
+    """Every identifier in backticks in the view's section (a section saying "Same columns as `x`"
+    takes x's too), and the column lists (backticked, comma separated, three names or more)."""
+    section = doc_section(view)
+    spans = re.findall(r"`([^`]+)`", section)
+    names = {word for span in spans for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", span)}
+    lists = [{w.strip() for w in span.split(",")} for span in spans if span.count(",") >= 2]
+    for other in re.findall(r"[Ss]ame\s+columns\s+as\s+`(\w+)`", section):
+        names |= documented_columns(other)[0]
+    return names, lists
+
+
+@pytest.fixture(scope="module")
+def described(fixture_db) -> dict[str, list[str]]:
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        return {view: [row[0] for row in con.execute(f'DESCRIBE "{view}"').fetchall()] for view in created_views()}
+    finally:
+        con.close()
+
+
+def test_the_view_files_create_the_documented_views():
+    views = created_views()
+    assert {"stg_rekap", "int_points", "score_items", "score_conditions", "scores", "provenance",
+            "value_history", "load_history"} <= set(views)
+    assert len(views) == len(set(views))
+
+
+@pytest.mark.parametrize("view", created_views())
+def test_every_view_is_documented_with_all_its_columns(described, view):
+    names, lists = documented_columns(view)
+    columns = described[view]
+    missing = [c for c in columns if c not in names]
+    assert not missing, f"docs/warehouse.md, view `{view}`: columns not documented: {', '.join(missing)}"
+    if lists:  # the section's column list (the one naming most of the view's columns) names exactly them
+        listed = max(lists, key=lambda names_: len(names_ & set(columns)))
+        if len(listed & set(columns)) > len(columns) // 2:
+            assert listed == set(columns), (
+                f"docs/warehouse.md, view `{view}`: listed but not in the view: {sorted(listed - set(columns))}; "
+                f"in the view but not listed: {sorted(set(columns) - listed)}")
+
+
+def registered_pages() -> list[tuple[str, str]]:
+    """(file, url_path) of every st.Page in dashboard.py."""
+    pages = []
+    for call in re.findall(r"st\.Page\((.*?)\)\s*,?\s*$", DASHBOARD, re.MULTILINE):
+        path = re.match(r'\s*"([^"]+)"', call)
+        url = re.search(r'url_path\s*=\s*"([^"]*)"', call)
+        assert path, call
+        pages.append((path.group(1), url.group(1) if url else ""))
+    return pages
+
+
+def test_every_page_file_is_registered_in_the_entry_script():
+    registered = [path for path, _ in registered_pages()]
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if not p.name.startswith(("_", ".")))
+    assert files, "no page files found"
+    assert sorted(set(files) - set(registered)) == [], "page files that dashboard.py does not register"
+    assert sorted(set(registered) - set(files)) == [], "dashboard.py registers files that do not exist"
+    assert len(registered) == len(set(registered))
+    urls = [url for _, url in registered_pages()]
+    assert len(urls) == len(set(urls)), f"two pages share a url_path: {urls}"
+    assert {"ringkasan", "bandingkan", "tren", "profil", "metodologi"} <= set(urls)
+    # no top-level page file: Streamlit would run it directly, bypassing dashboard.py (see its docstring)
+    assert not list((ROOT / "pages").glob("*.py"))
+
+
+def test_readme_has_the_two_commands():
+    blocks = "\n".join(re.findall(r"```(?:bash|sh)?\n(.*?)```", README, re.DOTALL))
+    assert "streamlit run dashboard.py" in blocks
+    assert re.search(r"^python -m pytest\b", blocks, re.MULTILINE), "the test command is not in a README code block"
