@@ -29,11 +29,16 @@ navigation = st.navigation(
             st.Page("pages/kaji_tiru/praktik.py", title="Praktik baik", icon=":material/lightbulb:", url_path="praktik"),
             st.Page("pages/kaji_tiru/kalibrasi.py", title="Kalibrasi penilai", icon=":material/balance:", url_path="kalibrasi"),
             st.Page("pages/kaji_tiru/simulasi.py", title="Simulasi target", icon=":material/tune:", url_path="simulasi"),
+            st.Page("pages/kaji_tiru/paket.py", title="Paket rapat", icon=":material/inventory_2:", url_path="paket"),
+            st.Page("pages/kaji_tiru/presentasi.py", title="Mode presentasi", icon=":material/co_present:", url_path="presentasi"),
         ],
         "Tentang data": [
             st.Page("pages/data/metodologi.py", title="Metodologi & Sumber", icon=":material/menu_book:", url_path="metodologi"),
+            st.Page("pages/data/unggah.py", title="Unggah Data", icon=":material/upload_file:", url_path="unggah"),
+            st.Page("pages/data/riwayat.py", title="Riwayat Muatan", icon=":material/history:", url_path="riwayat"),
         ],
-    }
+    },
+    expanded=True,
 )
 
 with st.sidebar:

@@ -1,4 +1,4 @@
-"""Command line of the ETL: `python -m etl load|check|rollback|generate` (see the data contract).
+"""Command line of the ETL: `python -m etl load|check|rollback|generate|export` (see the data contract).
 
 Exit status: 0 done; 1 input refused (report printed, database unchanged); 2 wrong usage or a path
 that does not exist. Messages are in Bahasa Indonesia; a Python traceback is never the answer to a
@@ -38,11 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--out", type=Path, required=True)
     generate.add_argument("--scale", choices=("demo", "national"), default="demo")
     generate.add_argument("--seed", type=int, default=2024)
+    export = commands.add_parser("export", help="tulis gudang data sebagai dataset Parquet (per provinsi dan tahun)")
+    export.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
+    export.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="folder dataset (diganti secara atomik)")
     args = parser.parse_args(argv)
 
     if args.command == "generate":
         return _generate(args.out, args.scale, args.seed)
     db = args.db if getattr(args, "db", None) else default_db_path()
+    if args.command == "export":
+        return _export(db, args.out)
     if args.command == "rollback":
         return _rollback(db, args.version, args.by, args.json)
     missing = [p for p in args.paths if not p.exists()]
@@ -132,6 +137,22 @@ def _print_report(report: LoadReport, command: str, db: Path) -> None:
         print(f"\nSELESAI: muatan #{report.load_id} ke {db} dalam {report.seconds:.1f} detik. {summary}.")
     else:
         print(f"\nTIDAK ADA PERUBAHAN: semua baris sama dengan isi gudang data {db}. Tidak ada yang ditulis.")
+
+
+def _export(db: Path, out: Path) -> int:
+    from etl.export import ExportError, UsageError, export
+
+    try:
+        report = export(db, out)
+    except UsageError as error:
+        return _usage([str(error)], False)
+    except ExportError as error:
+        print(f"DITOLAK: {error}", file=sys.stderr)
+        return 1
+    rows = sum(report.relations.values())
+    print(f"SELESAI: {len(report.relations)} relasi, {rows} baris, {report.files} file Parquet "
+          f"({report.bytes / 1e6:.1f} MB) ke {out} -> {report.snapshot.name} dalam {report.seconds:.1f} detik.")
+    return 0
 
 
 def _generate(out: Path, scale: str, seed: int) -> int:

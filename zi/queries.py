@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from zi.conditions import minimum_points
 from zi.db import Warehouse
 from zi.labels import number, stage_label
 from zi.rules import AREAS, load_rules
@@ -177,6 +178,44 @@ def load_files(wh: Warehouse) -> pd.DataFrame:
 
 
 @cached
+def load_file_details(wh: Warehouse, load_id: int) -> pd.DataFrame:
+    return wh.query("load_file_details", load_id=int(load_id))
+
+
+@cached
+def load_added(wh: Warehouse, load_id: int) -> pd.DataFrame:
+    return wh.query("load_added", load_id=int(load_id))
+
+
+LOAD_KEY = ["unit_id", "year", "stage"]
+LOAD_ORIGIN = ["load_id", "file_name", "source_row", "replaced_by_load", "side"]
+
+
+@cached
+def load_changes(wh: Warehouse, load_id: int) -> pd.DataFrame:
+    """What one load replaced, one row per key and changed column: old -> new, and the file and row
+    each came from. A rollback's rows have no new side (`new` empty: the value it took out)."""
+    sides = wh.query("load_replaced", load_id=int(load_id))
+    columns = ["unit_id", "instansi", "unit", "year", "stage", "column", "old", "new", "old_file", "old_row", "new_file", "new_row"]
+    if sides.empty:
+        return pd.DataFrame(columns=columns)
+    old = sides[sides["side"] == "lama"].set_index(LOAD_KEY)
+    new = sides[sides["side"] == "baru"].set_index(LOAD_KEY).reindex(old.index)
+    values = [c for c in sides.columns if c not in LOAD_KEY + LOAD_ORIGIN + ["instansi", "unit"]]
+    rows = []
+    for key in old.index:
+        before, after = old.loc[key], new.loc[key]
+        for column in values:
+            a, b = before[column], after[column]
+            if (pd.isna(a) and pd.isna(b)) or a == b:
+                continue
+            rows.append({**dict(zip(LOAD_KEY, key)), "instansi": before["instansi"], "unit": before["unit"], "column": column,
+                         "old": a, "new": b, "old_file": before["file_name"], "old_row": before["source_row"],
+                         "new_file": after["file_name"], "new_row": after["source_row"]})
+    return pd.DataFrame(rows, columns=columns)
+
+
+@cached
 def context_indices(wh: Warehouse) -> pd.DataFrame:
     return wh.query("context_indices")
 
@@ -291,9 +330,9 @@ def practice_template() -> pd.DataFrame:
 
 def simulation_start(wh: Warehouse, unit_id: str | None, rubric: str) -> tuple[dict[str, float], set[str]]:
     """A unit's latest points under `rubric` by indicator code (TPI if it has one, else its latest
-    stage), and the predicates it has held; empty when no unit is chosen."""
+    stage), and the predicates it has held; without a unit, each item at its own WBK minimum."""
     if unit_id is None:
-        return {}, set()
+        return minimum_points(load_rules(), rubric, "WBK"), set()
     scores = unit_scores(wh, unit_id)
     held = set(scores["predikat"].dropna())
     rows = scores[scores["rubric"] == rubric]

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from zi import queries
+from zi import auth, dataset, queries
 from zi.db import Warehouse, file_version
 from zi.exports import csv_for_excel, slug
-from zi.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS
+from zi.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text
 from zi.rules import DATA_DIR, STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +40,38 @@ def _open(path: str, version: tuple[int, int, int]) -> Warehouse:
     return Warehouse.open(Path(path))
 
 
+def dataset_location() -> str | None:
+    """`$ZI_DATASET`: a Parquet export (`python -m etl export`, a folder or s3:// URL) to read instead
+    of the DuckDB file; see docs/deployment.md."""
+    return os.environ.get("ZI_DATASET") or None
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open_dataset(location: str, version: tuple[int, int, int]) -> Warehouse:
+    return Warehouse.open_dataset(location)
+
+
+# Object storage: the manifest is fetched at most once a minute per server, not on every rerun.
+_remote_version = st.cache_data(ttl=60, show_spinner=False)(dataset.version)
+
+
+def _dataset_warehouse(location: str) -> Warehouse:
+    """The export as it is now (a new export swapped in has a new manifest: caches refresh); never
+    built here: a dataset is only ever written by `python -m etl export`."""
+    try:
+        version = _remote_version(location) if dataset.is_remote(location) else dataset.version(location)
+        return _open_dataset(location, version)
+    except dataset.DatasetError as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
+
+
 def warehouse() -> Warehouse:
-    """The warehouse as it is now; built from the bundled sample by the ETL on a first start."""
+    """The warehouse as it is now; built from the bundled sample by the ETL on a first start.
+    Where sign-in is configured, nobody gets past here without signing in (every page calls this)."""
+    auth.require_sign_in()
+    if location := dataset_location():
+        return _dataset_warehouse(location)
     path = db_path()
     if not path.exists():
         with st.spinner("Menyiapkan gudang data dari data contoh (sekali saja)…"):
@@ -78,24 +108,49 @@ def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
     files = status["files"] or "–"
     if status["file_count"] and status["file_count"] > 3:
         files = f"{status['file_count']} berkas ({', '.join(files.split(', ')[:3])}, …)"
-    st.caption(f"Data per {date_text(status['loaded_at'])}, sumber: {files}" + (" — **data contoh**" if status["has_sample"] else ""))
+    # file names are the uploaders' own: shown literally, never as Markdown (a name may hold a link)
+    st.caption(f"Data per {date_text(status['loaded_at'])}, sumber: {markdown_text(files)}" + (" — **data contoh**" if status["has_sample"] else ""))
     return status
 
 
 # -- URL-bound filters ------------------------------------------------------------------------------
-def notice_if_invalid(key: str, valid_labels: list[str], fallback: str) -> None:
-    """A link may carry a value that no longer exists: say so (Streamlit then drops it)."""
+def notice_if_invalid(key: str, valid_labels: list[str], fallback: str, allow_empty: bool = False) -> None:
+    """A link may carry a value that no longer exists: say so (Streamlit then drops it).
+    `allow_empty`: a multiselect writes its empty selection to the URL as `key=` (a valid view)."""
     raw = st.query_params.get_all(key)
-    bad = [value for value in raw if value not in valid_labels]
+    bad = [value for value in raw if value not in valid_labels and not (allow_empty and value == "")]
     if bad:
-        st.info(f"Nilai tautan '{key}' tidak dikenal ({', '.join(bad)}); {fallback}.", icon=":material/link_off:")
+        st.info(f"Nilai tautan '{key}' tidak dikenal ({markdown_text(', '.join(bad))}); {fallback}.", icon=":material/link_off:")
+
+
+def _carry_over_provinces(key: str, names: dict[int, str], multi: bool) -> None:
+    """One URL key, two widget types: most pages pick provinces with a multiselect, Profil with a
+    selectbox. Streamlit keeps a keyed widget's value across pages, so after navigating it would hand
+    a list to the selectbox (written to the URL as `provinsi=[32, 51]`) or a single code to a
+    multiselect (TypeError). Carry the first chosen province to a single picker; let a multi picker
+    start from its default."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if multi and not isinstance(value, list):
+        del st.session_state[key]
+    elif not multi and isinstance(value, list):
+        chosen = [code for code in value if code in names]
+        if chosen:
+            st.session_state[key] = chosen[0]
+        else:
+            del st.session_state[key]
 
 
 def province_filter(wh: Warehouse, key: str = "provinsi", multi: bool = True, label: str = "Provinsi") -> list[int]:
     available = queries.provinces_available(wh)
     names = dict(zip(available["province_code"].astype(int), available["province"]))
     defaults = [code for code in DEFAULT_PROVINCES if code in names] or list(names)[:2]
-    notice_if_invalid(key, list(names.values()), "memakai pilihan bawaan")
+    # a multiselect keeps the link's known provinces and drops the rest; the notice says which happens
+    kept = multi and any(value in names.values() for value in st.query_params.get_all(key))
+    notice_if_invalid(key, list(names.values()), "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan",
+                      allow_empty=multi)
+    _carry_over_provinces(key, names, multi)
     if multi:
         return st.multiselect(label, list(names), default=defaults, format_func=names.get, key=key, bind="query-params",
                               help="Pilih dua provinsi atau lebih untuk dibandingkan")
@@ -157,9 +212,19 @@ def show_table(frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None 
     shown = frame.rename(columns=labels)
     numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
     text = [c for c in shown.columns if c not in numeric]
-    styled = (shown.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–")
-              .format(na_rep="–", subset=text))
-    st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+    # st.dataframe draws a missing cell as "None" whatever a Styler's na_rep says: text columns get "–"
+    # in the displayed copy (numbers keep their type, so they still sort as numbers; the CSV keeps empties)
+    display = shown.copy()
+    for column in text:
+        if pd.api.types.is_object_dtype(display[column]) or pd.api.types.is_string_dtype(display[column]):
+            display[column] = display[column].astype(object).where(display[column].notna(), "–")
+    if shown.size <= pd.get_option("styler.render.max_elements"):
+        styled = (display.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–")
+                  .format(na_rep="–", subset=text))
+        st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+    else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
+        st.dataframe(display, hide_index=True, key=f"tabel_{key or name}",
+                     column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric})
     st.download_button(
         "Unduh CSV (Excel)", csv_for_excel(shown), file_name=f"{name}.csv", mime="text/csv",
         icon=":material/download:", key=f"unduh_{key or name}", on_click="ignore",

@@ -13,7 +13,7 @@ failing AS (
            sum(missing) FILTER (WHERE NOT met AND condition <> 'prior') AS points_missing,
            bool_or(NOT met AND condition = 'prior') AS needs_prior,
            string_agg(CASE WHEN NOT met THEN CASE WHEN condition = 'area_pct' THEN subject ELSE condition END END, ', '
-                      ORDER BY missing DESC) AS blocked_by
+                      ORDER BY missing DESC, condition, subject) AS blocked_by  -- ties in a fixed order
     FROM score_conditions
     WHERE year = $year AND stage = $stage AND predicate = $predicate
       AND unit_id IN (SELECT unit_id FROM units)   -- only the chosen units, not the whole year

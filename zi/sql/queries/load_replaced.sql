@@ -1,0 +1,22 @@
+-- load_replaced: the score rows one load replaced. Per key two rows: side 'lama' (the old values,
+-- from value_history, with the file and row they had come from) and side 'baru' (what that load
+-- wrote, still current or since replaced). zi.queries.load_changes pairs them per changed column.
+-- A rollback writes no rows of its own: its keys have only the 'lama' side (the values it took out).
+-- Params: $load_id.
+WITH old AS (
+    SELECT * EXCLUDE (replaced_at) FROM value_history WHERE replaced_by_load = $load_id
+),
+new AS (
+    SELECT * FROM (
+        SELECT * EXCLUDE (province_code, instansi_key, unit_key), NULL::INTEGER AS replaced_by_load
+        FROM stg_rekap WHERE load_id = $load_id
+        UNION ALL BY NAME
+        SELECT * EXCLUDE (replaced_at) FROM value_history WHERE load_id = $load_id
+    )
+    -- after a rollback one written row can be both current and in the history: list it once
+    QUALIFY row_number() OVER (PARTITION BY unit_id, year, stage ORDER BY replaced_by_load NULLS FIRST) = 1
+)
+SELECT 'lama' AS side, o.* FROM old o
+UNION ALL BY NAME
+SELECT 'baru' AS side, n.* FROM new n SEMI JOIN old o USING (unit_id, year, stage)
+ORDER BY unit_id, year, stage, side;
