@@ -16,9 +16,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """A text cell that would start a formula gets a leading apostrophe; other values unchanged."""
+    """A text cell that would start a formula gets a leading apostrophe; a float in a mixed column
+    gets its decimal comma (pandas only applies `decimal` to numeric columns); others unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    if isinstance(value, float) and value == value:  # NaN stays missing (an empty cell)
+        return repr(value).replace(".", ",")
     return value
 
 

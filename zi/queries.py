@@ -184,7 +184,8 @@ def load_file_details(wh: Warehouse, load_id: int) -> pd.DataFrame:
 
 @cached
 def load_added(wh: Warehouse, load_id: int) -> pd.DataFrame:
-    return wh.query("load_added", load_id=int(load_id))
+    """The first `preview_max_rows` rows a load added (column rows_in_load: how many in all)."""
+    return wh.query("load_added", load_id=int(load_id), limit=int(load_rules().limits["preview_max_rows"]))
 
 
 LOAD_KEY = ["unit_id", "year", "stage"]

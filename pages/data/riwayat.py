@@ -46,7 +46,8 @@ if not files.empty:
     ui.show_table(load_report.history_files(files), ("riwayat_file", load_id), columns={
         "file_name": "File", "sha256": "SHA-256", "kind": "Jenis", "rows": "Baris", "rubrics": "Rubrik", "dialect": "Dialek"})
 added = queries.load_added(wh, load_id)
-st.markdown(f"**Baris rekap yang ditambahkan** ({len(added)})")
+total_added = int(added["rows_in_load"].iat[0]) if not added.empty else 0
+st.markdown(f"**Baris rekap yang ditambahkan** ({total_added}" + (f"; {len(added)} pertama ditampilkan)" if total_added > len(added) else ")"))
 if added.empty:
     st.caption("Tidak ada.")
 else:
@@ -61,6 +62,10 @@ else:
     ui.show_table(load_report.history_changes(changes), ("riwayat_diganti", load_id), columns=load_report.HISTORY_CHANGE_COLUMNS)
 
 st.subheader("Kembalikan ke versi sebelumnya")
+if ui.dataset_location():  # a replica serving a Parquet snapshot: the DuckDB file here is not what it shows
+    ui.empty_notice("Dasbor ini membaca dataset Parquet (ZI_DATASET) yang hanya dapat dibaca; muat data di server "
+                    "gudang data lalu ekspor ulang (python -m etl export).")
+    st.stop()
 kept = uploads.kept_versions(ui.db_path())
 if not kept:
     ui.empty_notice(f"Belum ada versi tersimpan. Setiap muatan menyimpan versi sebelumnya "

@@ -22,6 +22,10 @@ auth.status_caption(access)
 if not access.can_edit:
     ui.empty_notice("Akun Anda hanya dapat melihat data. Pengunggahan dilakukan oleh penyunting.")
     st.stop()
+if ui.dataset_location():  # a replica serving a Parquet snapshot: the DuckDB file here is not what it shows
+    ui.empty_notice("Dasbor ini membaca dataset Parquet (ZI_DATASET) yang hanya dapat dibaca; muat data di server "
+                    "gudang data lalu ekspor ulang (python -m etl export).")
+    st.stop()
 
 limits = uploads.Limits.from_rules(load_rules())
 db = ui.db_path()
