@@ -186,6 +186,20 @@ def scope_filter(key: str = "cakupan") -> str:
     return SCOPES[chosen]
 
 
+def year_stage_predicate_scope(wh: Warehouse) -> tuple[int, str, str, str]:
+    """The row of filters the kaji tiru pages share: year, stage, predicate, scope (all in the URL)."""
+    columns = st.columns(4)
+    with columns[0]:
+        year = year_filter(wh)
+    with columns[1]:
+        stage = stage_filter()
+    with columns[2]:
+        predicate = predicate_filter()
+    with columns[3]:
+        scope = scope_filter()
+    return year, stage, predicate, scope
+
+
 # -- output ---------------------------------------------------------------------------------------
 def chart_config(name: str) -> dict:
     """Toolbar download at presentation resolution (1600x900 at 2x), format chosen in the sidebar."""

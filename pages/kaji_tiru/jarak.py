@@ -10,15 +10,7 @@ wh = ui.warehouse()
 ui.page_header(wh, "Jarak ke WBK/WBBM", "Syarat mana yang masih menghambat setiap unit kerja, dan berapa poin yang kurang.")
 
 provinces = ui.province_filter(wh)
-columns = st.columns(4)
-with columns[0]:
-    year = ui.year_filter(wh)
-with columns[1]:
-    stage = ui.stage_filter()
-with columns[2]:
-    predicate = ui.predicate_filter()
-with columns[3]:
-    scope = ui.scope_filter()
+year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
 if not provinces:
     ui.empty_notice("Pilih setidaknya satu provinsi.")
     st.stop()

@@ -14,15 +14,7 @@ wh = ui.warehouse()
 ui.page_header(wh, "Paket rapat", "Bahan rapat kaji tiru dalam satu klik: presentasi PowerPoint dan buku kerja Excel dari pilihan di bawah.")
 
 provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
-columns = st.columns(4)
-with columns[0]:
-    year = ui.year_filter(wh)
-with columns[1]:
-    stage = ui.stage_filter()
-with columns[2]:
-    predicate = ui.predicate_filter()
-with columns[3]:
-    scope = ui.scope_filter()
+year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
 if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih: provinsi pertama belajar dari provinsi kedua.")
     st.stop()

@@ -31,15 +31,7 @@ h2 { font-size: 2rem !important; }
 wh = ui.warehouse()
 with st.expander("Pilihan rapat", icon=":material/tune:"):
     provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
-    columns = st.columns(4)
-    with columns[0]:
-        year = ui.year_filter(wh)
-    with columns[1]:
-        stage = ui.stage_filter()
-    with columns[2]:
-        predicate = ui.predicate_filter()
-    with columns[3]:
-        scope = ui.scope_filter()
+    year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
     st.markdown("Keluar dari mode presentasi: [Paket rapat](paket) · [Ringkasan](ringkasan)")
 if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")

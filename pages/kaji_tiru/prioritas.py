@@ -11,15 +11,7 @@ rules = load_rules()
 ui.page_header(wh, "Prioritas perbaikan", "Apa yang dibenahi lebih dulu: butir yang menghambat syarat, lalu yang poinnya paling besar.")
 
 provinces = ui.province_filter(wh, multi=False)
-columns = st.columns(4)
-with columns[0]:
-    year = ui.year_filter(wh)
-with columns[1]:
-    stage = ui.stage_filter()
-with columns[2]:
-    predicate = ui.predicate_filter()
-with columns[3]:
-    scope = ui.scope_filter()
+year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
 units = queries.unit_totals(wh, year, stage, scope, provinces)
 if units.empty:
     ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
