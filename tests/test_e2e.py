@@ -9,21 +9,16 @@ the module is skipped, with the reason, where /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
+
+from streamlit_server import streamlit_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -42,56 +37,12 @@ TITLES = {  # url path -> title, for the dashboard's own pages (other pages are 
 SAMPLE_NOTICE_START = "Data contoh: angka dibuat oleh generator"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def warehouse_copy(sample_db, tmp_path_factory) -> Path:
     """A private copy: the server holds it open; nothing else touches it."""
     copy = tmp_path_factory.mktemp("e2e") / "zi.duckdb"
     shutil.copy2(sample_db, copy)
     return copy
-
-
-@contextlib.contextmanager
-def streamlit_server(db: Path):
-    """`streamlit run dashboard.py` on a free port with ZI_DB=db; yields the base URL once
-    /_stcore/health answers; the process is stopped (by its id) on the way out."""
-    port = free_port()
-    env = {**os.environ, "ZI_DB": str(db), "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log_path = db.parent / f"streamlit_{port}.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200 and response.read().strip() == b"ok":
-                        break
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 FIRST_VISIT: dict[str, str] = {}  # what the first visit after the server start saw (see the xfail test)

@@ -9,12 +9,6 @@ Drives Debian's Chromium (/usr/bin/chromium) through Playwright; skipped where i
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +16,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 
 from conftest import load
+from streamlit_server import streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,46 +25,13 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not i
 TIMEOUT_MS = 60_000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("paket_e2e") / "zi.duckdb"
     code, out = load([ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv"], db)
     assert code == 0, out
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("paket_e2e_log") / "streamlit.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "ZI_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"the dashboard did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.3)
+    with streamlit_server(db) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
