@@ -186,16 +186,28 @@ def scope_filter(key: str = "cakupan") -> str:
     return SCOPES[chosen]
 
 
+def year_stage_scope(wh: Warehouse) -> tuple[int, str, str]:
+    """The row of filters most pages share: year, stage, scope (all in the URL)."""
+    year, stage, _, scope = _filter_row(wh, with_predicate=False)
+    return year, stage, scope
+
+
 def year_stage_predicate_scope(wh: Warehouse) -> tuple[int, str, str, str]:
-    """The row of filters the kaji tiru pages share: year, stage, predicate, scope (all in the URL)."""
-    columns = st.columns(4)
-    with columns[0]:
+    """The same row with the predicate (WBK/WBBM), for the kaji tiru pages."""
+    return _filter_row(wh, with_predicate=True)
+
+
+def _filter_row(wh: Warehouse, with_predicate: bool) -> tuple[int, str, str | None, str]:
+    columns = iter(st.columns([1, 1, 1, 1.3] if with_predicate else [1, 1, 1.3]))  # scope's two labels need room
+    with next(columns):
         year = year_filter(wh)
-    with columns[1]:
+    with next(columns):
         stage = stage_filter()
-    with columns[2]:
-        predicate = predicate_filter()
-    with columns[3]:
+    predicate = None
+    if with_predicate:
+        with next(columns):
+            predicate = predicate_filter()
+    with next(columns):
         scope = scope_filter()
     return year, stage, predicate, scope
 

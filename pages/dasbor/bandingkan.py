@@ -12,13 +12,7 @@ rules = load_rules()
 ui.page_header(wh, "Bandingkan Provinsi", "Bahan kaji tiru: di area mana satu provinsi tertinggal dari yang lain.")
 
 provinces = ui.province_filter(wh)
-left, middle, right = st.columns([1, 1, 1.3])
-with left:
-    year = ui.year_filter(wh)
-with middle:
-    stage = ui.stage_filter()
-with right:
-    scope = ui.scope_filter()
+year, stage, scope = ui.year_stage_scope(wh)
 
 if len(provinces) < 2:
     ui.empty_notice("Pilih setidaknya dua provinsi untuk dibandingkan.")

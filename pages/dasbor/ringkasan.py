@@ -9,13 +9,7 @@ from zi.labels import number, percent, stage_label
 wh = ui.warehouse()
 ui.page_header(wh, "Ringkasan", "Posisi setiap provinsi dalam pembangunan Zona Integritas pada satu tahun penilaian.")
 
-left, middle, right = st.columns([1, 1, 1.3])
-with left:
-    year = ui.year_filter(wh)
-with middle:
-    stage = ui.stage_filter()
-with right:
-    scope = ui.scope_filter()
+year, stage, scope = ui.year_stage_scope(wh)
 peers = ui.province_filter(wh, label="Provinsi pembanding (untuk rata-rata terpilih)")
 
 summary = queries.province_summary(wh, year, stage, scope)

@@ -14,13 +14,7 @@ ui.page_header(wh, "Belajar dari siapa", "Unit kerja di provinsi lain yang kuat 
 left, right = st.columns([1, 2])
 with left:
     province = ui.province_filter(wh, multi=False, label="Provinsi yang belajar")
-columns = st.columns(3)
-with columns[0]:
-    year = ui.year_filter(wh)
-with columns[1]:
-    stage = ui.stage_filter()
-with columns[2]:
-    scope = ui.scope_filter()
+year, stage, scope = ui.year_stage_scope(wh)
 units = queries.unit_totals(wh, year, stage, scope, province)
 achievement = queries.area_achievement(wh, year, stage, scope, province)
 if units.empty or achievement.empty:
