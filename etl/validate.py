@@ -25,6 +25,11 @@ from zi.rules import Rules
 
 KEY = ("province_code", "instansi_key", "unit_key", "year", "stage")
 NUMBER = "try_cast(replace(trim({0}), ',', '.') AS DOUBLE)"  # decimal comma or point; no thousands
+POSITION = "((_file::BIGINT << 32) + _row)"  # a row's place in one load: later file, then later row
+KEY_TEXT = ("provinsi", "instansi", "unit_kerja", "tahun", "tahap", "rubrik")  # a key as written
+# A row belongs to the key spelled exactly as in the row (`written_*`); everything else reads the
+# cleaned text (`provinsi`, ...: trimmed, NULL when blank).
+SAME_TEXT = " AND ".join(f"r.{c} IS NOT DISTINCT FROM k.written_{c}" for c in KEY_TEXT)
 
 
 @dataclass
@@ -57,7 +62,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules
     problems += _check_rincian_sums(con, rules, problem)
     problems += practices.validate(con, rules, today_year, problem)
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
-    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM in_rincian)").fetchone()
+    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchone()
     return Validation(problems, warnings, counts[0], counts[1])
 
 
@@ -83,8 +88,11 @@ def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
         empty = pa.schema([*((n, pa.string()) for n in expected), ("_row", pa.int64()), ("_file", pa.int32())])
         combined = pa.concat_tables(tables) if tables else empty.empty_table()
         con.register("arrow_staging", combined)
-        # Blank cells become NULL once, here, so every later check can say IS NULL.
-        text = ", ".join(f"nullif(trim({n}), '') AS {n}" for n in expected)
+        # Blank cells become NULL once, here, so every later check can say IS NULL. The key text is
+        # the exception: a long file repeats it on every row, so it is cleaned once per distinct
+        # spelling, in _resolve_keys.
+        as_written = KEY_TEXT if kind in ("rekap", "rincian") else ()
+        text = ", ".join(n if n in as_written else f"nullif(trim({n}), '') AS {n}" for n in expected)
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{kind} AS SELECT {text}, _row, _file FROM arrow_staging")  # allow-listed names
         con.unregister("arrow_staging")
     for source in sources:
@@ -115,10 +123,6 @@ def _lookup_table(con, name: str, pairs: dict) -> None:
     con.unregister(f"arrow_{name}")
 
 
-KEY_TEXT = ("provinsi", "instansi", "unit_kerja", "tahun", "tahap", "rubrik")
-SAME_TEXT = " AND ".join(f"r.{c} IS NOT DISTINCT FROM k.{c}" for c in KEY_TEXT)
-
-
 def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
     """Resolve every distinct key as written (province, instance, unit, year, stage, rubric) once.
 
@@ -131,7 +135,8 @@ def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE key_text AS
-        SELECT DISTINCT {text} FROM (SELECT {text} FROM raw_rekap UNION ALL SELECT {text} FROM raw_rincian)
+        SELECT {", ".join(f"{c} AS written_{c}, nullif(trim({c}), '') AS {c}" for c in KEY_TEXT)}
+        FROM (SELECT DISTINCT {text} FROM (SELECT {text} FROM raw_rekap UNION ALL SELECT {text} FROM raw_rincian))
         """
     )
 
@@ -365,37 +370,51 @@ def _rows(con, problem, rubric: str, column: str, condition: str, reason: str, s
 
 
 def _build_typed(con, rules: Rules) -> None:
-    """Typed rows for the load: later file wins within one command; only resolvable rows."""
+    """Typed rows for the load: the later file, then the later row, wins within one command; only
+    resolvable rows. `position` orders a load's rows that way in one number. Winners are found on
+    the slim key columns first, so the wide rows are copied once."""
     columns = vocab.indicator_columns(rules)
     typed = ", ".join(f"{NUMBER.format('r.' + c)} AS {c}" for c in columns)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE in_rekap AS
+        WITH latest AS (
+            SELECT max({POSITION}) AS position FROM keyed
+            WHERE key_id IS NOT NULL AND rubric IS NOT NULL GROUP BY key_id
+        )
         SELECT k.province_code, k.instansi_key, k.unit_key, k.year, k.stage,
                k.instansi_name AS instansi, k.unit_name AS unit, k.jenis_unit,
                k.rubric, k.predicate AS predikat, k.catatan, {typed},
                k._file AS file_index, k._row AS source_row
-        FROM keyed k JOIN raw_rekap r USING (_file, _row)
-        WHERE k.key_id IS NOT NULL AND k.rubric IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY k.key_id ORDER BY k._file DESC, k._row DESC) = 1
+        FROM (SELECT *, {POSITION} AS position FROM keyed) k JOIN raw_rekap r USING (_file, _row)
+        SEMI JOIN latest USING (position)
         """  # column names from the rules allow-list
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE in_rincian AS
-        WITH latest AS (
-            SELECT key_id, code, arg_max(value, position) AS value, arg_max(_file, position) AS file_index,
-                   arg_max(_row, position) AS source_row
-            FROM (SELECT *, (_file::BIGINT << 32) + _row AS position FROM rincian_cells)  -- later file, later row wins
-            WHERE key_id IS NOT NULL AND code IS NOT NULL GROUP BY ALL
-        ),
-        key_names AS (SELECT key_id, any_value(province_code) AS province_code, any_value(instansi_key) AS instansi_key,
-                             any_value(unit_key) AS unit_key, any_value(year) AS year, any_value(stage) AS stage,
-                             any_value(unit_name) AS unit, any_value(rubric) AS rubric
-                      FROM keys WHERE key_id IS NOT NULL GROUP BY key_id)
+        CREATE OR REPLACE TEMP TABLE key_names AS   -- each resolved key's names, once
+        SELECT key_id, any_value(province_code) AS province_code, any_value(instansi_key) AS instansi_key,
+               any_value(unit_key) AS unit_key, any_value(year) AS year, any_value(stage) AS stage,
+               any_value(unit_name) AS unit, any_value(rubric) AS rubric
+        FROM keys WHERE key_id IS NOT NULL GROUP BY key_id
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE rincian_latest AS   -- one value per key and code
+        SELECT key_id, code, arg_max(value, position) AS value, max(position) AS position
+        FROM (SELECT key_id, code, value, {POSITION} AS position FROM rincian_cells)
+        WHERE key_id IS NOT NULL AND code IS NOT NULL GROUP BY ALL
+        """
+    )
+    # The wide rows (names on every value) only as a view: the load reads them once, to write them.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW in_rincian AS
         SELECT n.province_code, n.instansi_key, n.unit_key, n.year, n.stage, l.code, l.value,
-               l.file_index, l.source_row, l.key_id, n.unit, n.rubric
-        FROM latest l JOIN key_names n USING (key_id)
+               (l.position >> 32)::INTEGER AS file_index, (l.position & 4294967295) AS source_row,
+               l.key_id, n.unit, n.rubric
+        FROM rincian_latest l JOIN key_names n USING (key_id)
         """
     )
 
@@ -407,61 +426,71 @@ def _check_rincian_sums(con, rules: Rules, problem) -> list[Problem]:
     Sub-areas are summed per key and half first (dozens of rows become one), so the comparison with
     the rekap touches as many rows as there are score rows."""
     tolerance = float(rules.validation["subarea_tolerance"])
-    key = ", ".join(KEY)
     on_key = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in KEY)  # noqa: E731
     parents = sorted({vocab.normalise_header(i.parent) for i in rules.indicators(level="subarea")})
     levels = ", ".join(sorted({p.split("_")[0] for p in parents}) + parents)
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE rincian_halves AS
-        SELECT {", ".join(f"any_value(r.{k}) AS {k}" for k in KEY)}, any_value(r.unit) AS unit,
-               rc.parent AS half, h.parent AS area, sum(r.value) AS total, count(*) AS n,
-               any_value(e.expected) AS expected, min(r.file_index) AS file_index, min(r.source_row) AS source_row
-        FROM in_rincian r
-        JOIN rule_cells rc ON rc.rubric = r.rubric AND rc.code = r.code
-        JOIN rule_cells h ON h.rubric = r.rubric AND h.code = rc.parent
+        """
+        CREATE OR REPLACE TEMP TABLE rincian_halves AS   -- per key and half: the sum of its sub-areas
+        WITH valued AS MATERIALIZED (   -- (materialised: else DuckDB joins the rules to every key first)
+            SELECT r.*, n.rubric FROM rincian_latest r JOIN key_names n USING (key_id)
+        ),
+        sums AS (
+            SELECT r.key_id, r.rubric, rc.parent AS half, sum(r.value) AS total, count(*) AS n,
+                   min(r.position) AS position
+            FROM valued r JOIN rule_cells rc ON rc.rubric = r.rubric AND rc.code = r.code
+            GROUP BY ALL
+        )
+        SELECT s.*, h.parent AS area, e.expected
+        FROM sums s
+        JOIN rule_cells h ON h.rubric = s.rubric AND h.code = s.half
         JOIN (SELECT rubric, parent, count(*) AS expected FROM rule_cells GROUP BY ALL) e
-             ON e.rubric = r.rubric AND e.parent = rc.parent
-        GROUP BY r.key_id, r.rubric, rc.parent, h.parent
+             ON e.rubric = s.rubric AND e.parent = s.half
         """
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE rekap_after AS   -- the rekap rows these details belong to, after this load
-        SELECT {key}, {levels} FROM in_rekap i SEMI JOIN rincian_halves d ON {on_key("i", "d")}
+        WITH detailed AS (SELECT * FROM key_names SEMI JOIN rincian_halves USING (key_id))
+        SELECT d.key_id, {levels} FROM in_rekap i JOIN detailed d ON {on_key("i", "d")}
         UNION ALL
-        SELECT {key}, {levels} FROM rekap e SEMI JOIN rincian_halves d ON {on_key("e", "d")}
+        SELECT d.key_id, {levels} FROM rekap e JOIN detailed d ON {on_key("e", "d")}
         ANTI JOIN in_rekap i ON {on_key("i", "e")}
         """  # identifiers from the rules allow-list
     )
     found = []
-    for file, row, unit in con.execute(
-        f"SELECT min(file_index), min(source_row), any_value(unit) FROM rincian_halves d "
-        f"ANTI JOIN rekap_after a ON {on_key('a', 'd')} GROUP BY {key} ORDER BY ALL"
+    for position, unit in con.execute(
+        "SELECT min(d.position), any_value(n.unit) FROM rincian_halves d ANTI JOIN rekap_after a USING (key_id) "
+        "JOIN key_names n USING (key_id) GROUP BY d.key_id ORDER BY ALL"
     ).fetchall():
-        found.append(problem(file, row, "unit_kerja", unit,
+        found.append(problem(*_file_and_row(position), "unit_kerja", unit,
                              "rincian sub-area untuk unit, tahun, dan tahap yang belum ada di rekap; muat rekapnya lebih dulu atau bersamaan"))
     rows = con.execute(
         f"""
-        WITH known AS (UNPIVOT (SELECT {key}, {levels} FROM rekap_after) ON {levels} INTO NAME code VALUE points),
+        WITH known AS (UNPIVOT (SELECT key_id, {levels} FROM rekap_after) ON {levels} INTO NAME code VALUE points),
         complete AS (SELECT * FROM rincian_halves WHERE n = expected)
-        SELECT c.file_index, c.source_row, c.half, c.total, hv.points FROM complete c
-        JOIN known hv ON hv.code = c.half AND {on_key("hv", "c")}
+        SELECT c.position, c.half, c.total, hv.points FROM complete c
+        JOIN known hv ON hv.key_id = c.key_id AND hv.code = c.half
         WHERE abs(c.total - hv.points) > $tolerance
         UNION ALL
-        SELECT min(c.file_index), min(c.source_row), c.area, sum(c.total), any_value(av.points) FROM complete c
-        JOIN known av ON av.code = c.area AND {on_key("av", "c")}
-        ANTI JOIN known hv ON hv.code = c.half AND {on_key("hv", "c")}
-        GROUP BY {", ".join("c." + k for k in KEY)}, c.area
+        SELECT min(c.position), c.area, sum(c.total), any_value(av.points) FROM complete c
+        JOIN known av ON av.key_id = c.key_id AND av.code = c.area
+        ANTI JOIN known hv ON hv.key_id = c.key_id AND hv.code = c.half
+        GROUP BY c.key_id, c.area
         HAVING count(*) = 2 AND abs(sum(c.total) - any_value(av.points)) > $tolerance
         ORDER BY ALL
         """,
         {"tolerance": tolerance},
     ).fetchall()
-    for file, row, level, total, points in rows:
-        found.append(problem(file, row, "nilai", _fmt(total),
+    for position, level, total, points in rows:
+        found.append(problem(*_file_and_row(position), "nilai", _fmt(total),
                              f"jumlah sub-area {level.upper().replace('_', ' ')} = {_fmt(total)}, tidak sama dengan nilainya di rekap ({_fmt(points)})"))
     return found
+
+
+def _file_and_row(position: int) -> tuple[int, int]:
+    """The file index and row a POSITION stands for."""
+    return position >> 32, position & 0xFFFFFFFF
 
 
 def _fmt(number: float) -> str:

@@ -53,7 +53,7 @@ def open_copy(db: Path, rules: Rules) -> tuple[duckdb.DuckDBPyConnection, Path]:
     if db.exists():
         shutil.copyfile(db, work)
     # The memory cap makes DuckDB spill temp tables to disk rather than grow with the input.
-    con = duckdb.connect(str(work), config={"memory_limit": f"{int(rules.limits['etl_memory_mb'])}MB"})
+    con = duckdb.connect(str(work), config={"memory_limit": f"{int(rules.limits['etl_memory_mb'])}MB", "preserve_insertion_order": False})
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     return con, work
 
@@ -100,9 +100,11 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 
 # Marts computed once per load instead of on every page query (in dependency order). Each keeps
 # its view name and columns: the view is re-pointed to a table `mart_<name>` holding its rows.
-# `scores` is sorted so a filter on year and province skips most of it; sorting the two large
-# marts too nearly doubled their build time for no measured gain in the page queries.
-MATERIALISED = {"score_items": "", "score_conditions": "", "scores": " ORDER BY year, province_code"}
+# The two large ones (`item_points`, `condition_values`) hold unit numbers and codes only; the views
+# `score_items` and `score_conditions` join the names back on read. Writing the names into millions
+# of rows at every load cost more than the whole rest of the load (see docs/performance.md).
+# `scores` is sorted so a filter on year and province skips most of it.
+MATERIALISED = {"units": "", "item_points": "", "condition_values": "", "scores": " ORDER BY year, province_code"}
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,54 +1,63 @@
--- score_conditions: every condition of the rules' thresholds, evaluated for every score row whose
--- rubric has thresholds, on unrounded values. `missing` is the points still needed (0 when met).
+-- condition_values: every condition of the rules' thresholds, evaluated for every score row whose
+-- rubric has thresholds, on unrounded values, by unit number, and whether it is `met`. Materialised
+-- at each load; `score_conditions` adds the unit's names and the points still missing.
 -- Conditions: total, pengungkit, a result group (BERSIH), a result (IPAK, CK, IPKP), area_pct for each
 -- area (for each half where halves were given, else for the area total), and prior (WBBM needs an
 -- earlier year of the same unit holding one of rule_prior's predicates).
-CREATE OR REPLACE VIEW score_conditions AS
+CREATE OR REPLACE VIEW condition_values AS
 WITH totals AS (
-    SELECT p.*, p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS pengungkit,
+    SELECT u.unit_no, p.year, p.stage, p.rubric, p.predikat,
+           p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS pengungkit,
            coalesce(p.hasil_bersih, p.ipak + p.ck) + coalesce(p.hasil_pelayanan, p.ipkp)
              + p.mp + p.tt + p.sdm + p.ak + p.pw + p.pp AS total
-    FROM int_points p
+    FROM int_points p JOIN units u USING (province_code, instansi_key, unit_key)
 ),
-keys AS (SELECT province_code, instansi_key, unit_key, year, stage, unit_id, rubric FROM totals),
+items AS (
+    SELECT p.*, i.level, i.area, i.parent, i.weight
+    FROM item_points p JOIN rule_indicators i USING (rubric, code)
+    WHERE i.level IN ('area', 'half', 'result')
+),
 scalar AS (   -- total and pengungkit
-    SELECT r.province_code, r.instansi_key, r.unit_key, r.year, r.stage, r.unit_id, r.rubric,
-           t.predicate, t.condition, t.condition AS subject,
+    SELECT r.unit_no, r.year, r.stage, r.rubric, t.predicate, t.condition, t.condition AS subject,
            CASE t.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value, t.minimum
     FROM totals r JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
 ),
 result AS (   -- a single result indicator, or a group summed from its results
-    SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, i.unit_id, i.rubric,
-           t.predicate, t.condition, t.condition AS subject, sum(i.points) AS value, t.minimum
-    FROM score_items i
+    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, t.condition AS subject,
+           sum(i.points) AS value, t.minimum
+    FROM items i
     JOIN rule_thresholds t ON t.rubric = i.rubric AND (t.condition = i.code OR t.condition = i.parent)
     WHERE i.level = 'result'
     GROUP BY ALL
 ),
 area AS (     -- each area, or each of its halves where that area's halves were given
-    SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, i.unit_id, i.rubric,
-           t.predicate, t.condition, i.code AS subject, i.points AS value,
-           t.minimum / 100.0 * i.weight AS minimum
+    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, i.code AS subject,
+           i.points AS value, t.minimum / 100.0 * i.weight AS minimum
     FROM (
-        SELECT *, count(*) FILTER (WHERE level = 'half') OVER (PARTITION BY unit_id, year, stage, area) AS halves
-        FROM score_items WHERE level IN ('area', 'half')
+        SELECT *, count(*) FILTER (WHERE level = 'half') OVER (PARTITION BY unit_no, year, stage, area) AS halves
+        FROM items WHERE level IN ('area', 'half')
     ) i
     JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
     WHERE i.level = 'half' OR (i.level = 'area' AND i.halves = 0)
 ),
 held AS (     -- the first year each unit held each predicate
-    SELECT unit_id, predikat, min(year) AS first_year FROM stg_rekap WHERE predikat IS NOT NULL GROUP BY ALL
+    SELECT unit_no, predikat, min(year) AS first_year FROM totals WHERE predikat IS NOT NULL GROUP BY ALL
 ),
 prior AS (    -- held an allowed predicate in an earlier year (1 = yes, 0 = no)
-    SELECT k.*, rp.predicate, 'prior' AS condition, 'prior' AS subject,
+    SELECT k.unit_no, k.year, k.stage, k.rubric, rp.predicate, 'prior' AS condition, 'prior' AS subject,
            CASE WHEN bool_or(h.first_year < k.year) THEN 1.0 ELSE 0.0 END AS value, 1.0 AS minimum
-    FROM keys k JOIN rule_prior rp USING (rubric)
-    LEFT JOIN held h ON h.unit_id = k.unit_id AND h.predikat = rp.prior_predicate
+    FROM totals k JOIN rule_prior rp USING (rubric)
+    LEFT JOIN held h ON h.unit_no = k.unit_no AND h.predikat = rp.prior_predicate
     GROUP BY ALL
 )
 -- 1e-9 absorbs floating-point noise only (75.00 summed as 74.99999999999999); it is no rounding.
-SELECT *, value >= minimum - 1e-9 AS met, CASE WHEN value >= minimum - 1e-9 THEN 0.0 ELSE minimum - value END AS missing
-FROM (
-    SELECT * FROM scalar UNION ALL SELECT * FROM result
-    UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior
-);
+SELECT *, value >= minimum - 1e-9 AS met
+FROM (SELECT * FROM scalar UNION ALL SELECT * FROM result UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior);
+
+-- score_conditions: condition_values with the unit's names, and `missing`: the points still needed
+-- (0 when met).
+CREATE OR REPLACE VIEW score_conditions AS
+SELECT u.province_code, u.instansi_key, u.unit_key, c.year, c.stage, u.unit_id, c.rubric,
+       c.predicate, c.condition, c.subject, c.value, c.minimum, c.met,
+       CASE WHEN c.met THEN 0.0 ELSE c.minimum - c.value END AS missing
+FROM condition_values c JOIN units u USING (unit_no);

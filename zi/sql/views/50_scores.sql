@@ -1,12 +1,12 @@
 -- scores: the contract's view. One row per key; points of the row's rubric; totals; eligibility.
--- wbk_eligible / wbbm_eligible: every condition in score_conditions holds; NULL where the rubric has
+-- wbk_eligible / wbbm_eligible: every condition in condition_values holds; NULL where the rubric has
 -- no confirmed thresholds (52/2014 today), which the interface shows as "belum diketahui".
 CREATE OR REPLACE VIEW scores AS
 WITH eligibility AS (
-    SELECT province_code, instansi_key, unit_key, year, stage,
+    SELECT unit_no, year, stage,
            bool_and(met) FILTER (WHERE predicate = 'WBK') AS wbk_eligible,
            bool_and(met) FILTER (WHERE predicate = 'WBBM') AS wbbm_eligible
-    FROM score_conditions GROUP BY ALL
+    FROM condition_values GROUP BY ALL
 )
 SELECT
     p.province_code, pr.nama AS province, pr.singkatan AS province_abbr,
@@ -26,5 +26,6 @@ SELECT
     f.is_sample
 FROM int_points p
 JOIN provinces_ref pr ON pr.code = p.province_code
-LEFT JOIN eligibility e USING (province_code, instansi_key, unit_key, year, stage)
+JOIN units u USING (province_code, instansi_key, unit_key)
+LEFT JOIN eligibility e ON e.unit_no = u.unit_no AND e.year = p.year AND e.stage = p.stage
 LEFT JOIN load_files f ON f.load_id = p.load_id AND f.file_name = p.file_name;
