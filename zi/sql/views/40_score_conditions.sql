@@ -22,23 +22,35 @@ scalar AS (   -- total and pengungkit
            CASE t.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value, t.minimum
     FROM totals r JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
 ),
-result AS (   -- a single result indicator, or a group summed from its results
+result AS (   -- a single result indicator
+    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, t.condition AS subject,
+           i.points AS value, t.minimum
+    FROM items i JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = i.code
+    WHERE i.level = 'result'
+),
+result_group AS (   -- a group of results (BERSIH), summed
     SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, t.condition AS subject,
            sum(i.points) AS value, t.minimum
-    FROM items i
-    JOIN rule_thresholds t ON t.rubric = i.rubric AND (t.condition = i.code OR t.condition = i.parent)
+    FROM items i JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = i.parent
     WHERE i.level = 'result'
     GROUP BY ALL
 ),
-area AS (     -- each area, or each of its halves where that area's halves were given
+halved AS (   -- the areas of each score row given as two halves
+    SELECT DISTINCT unit_no, year, stage, area FROM items WHERE level = 'half'
+),
+area AS (     -- each half where an area's halves were given, else the area
     SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, i.code AS subject,
            i.points AS value, t.minimum / 100.0 * i.weight AS minimum
-    FROM (
-        SELECT *, count(*) FILTER (WHERE level = 'half') OVER (PARTITION BY unit_no, year, stage, area) AS halves
-        FROM items WHERE level IN ('area', 'half')
-    ) i
+    FROM items i
     JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
-    WHERE i.level = 'half' OR (i.level = 'area' AND i.halves = 0)
+    WHERE i.level = 'half'
+    UNION ALL
+    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, i.code AS subject,
+           i.points AS value, t.minimum / 100.0 * i.weight AS minimum
+    FROM items i
+    JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
+    ANTI JOIN halved h USING (unit_no, year, stage, area)
+    WHERE i.level = 'area'
 ),
 held AS (     -- the first year each unit held each predicate
     SELECT unit_no, predikat, min(year) AS first_year FROM totals WHERE predikat IS NOT NULL GROUP BY ALL
@@ -52,7 +64,8 @@ prior AS (    -- held an allowed predicate in an earlier year (1 = yes, 0 = no)
 )
 -- 1e-9 absorbs floating-point noise only (75.00 summed as 74.99999999999999); it is no rounding.
 SELECT *, value >= minimum - 1e-9 AS met
-FROM (SELECT * FROM scalar UNION ALL SELECT * FROM result UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior);
+FROM (SELECT * FROM scalar UNION ALL SELECT * FROM result UNION ALL SELECT * FROM result_group
+      UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior);
 
 -- score_conditions: condition_values with the unit's names, and `missing`: the points still needed
 -- (0 when met).
