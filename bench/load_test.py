@@ -48,7 +48,9 @@ CHART = "[data-testid=stPlotlyChart] .js-plotly-plot"
 STAGES = ("SA", "TPN", "TPI")  # from the default TPI, each click changes the stage
 # Counts finished script runs in the page: a rerun is over when the app's script state goes back to
 # notRunning (the attribute Streamlit itself exposes for tests); a counter is not fooled by a click
-# whose rerun has not started yet, as a plain "is it notRunning now?" check would be.
+# whose rerun has not started yet, as a plain "is it notRunning now?" check would be. A starved tab
+# may apply a whole quick rerun in one render, so the attribute never visibly changes: then the
+# plotted values (`__ziPlotted`) changing is the sign the rerun arrived (see `rerun`).
 RUN_COUNTER = """
 window.__ziRuns = {finished: 0, last: null};
 new MutationObserver(() => {
@@ -59,6 +61,8 @@ new MutationObserver(() => {
     window.__ziRuns.last = state;
   }
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
+window.__ziPlotted = () => JSON.stringify(
+  [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')].map(c => (c.data || []).map(t => [t.x, t.y])));
 """
 
 
@@ -203,11 +207,18 @@ async def finished_runs(page) -> int:
 
 
 async def rerun(page, action, timeout_ms: int) -> float:
-    """Seconds from the user's action until the rerun it caused has finished with a chart drawn."""
+    """Seconds from the user's action until the rerun it caused has finished with a chart drawn: the
+    run counter moved on, or (a starved tab rendering the run at once) other values are plotted and
+    the script is not running."""
     before = await finished_runs(page)
+    plotted = await page.evaluate("window.__ziPlotted()")
     started = time.perf_counter()
     await action()
-    await page.wait_for_function(f"window.__ziRuns.finished > {before}", timeout=timeout_ms)
+    await page.wait_for_function(
+        "([before, plotted]) => window.__ziRuns.finished > before"
+        " || (window.__ziPlotted() !== plotted && document.querySelector("
+        "'[data-testid=stApp][data-test-script-state=notRunning]') !== null)",
+        arg=[before, plotted], timeout=timeout_ms)
     await page.locator(CHART).first.wait_for(state="visible", timeout=timeout_ms)
     return time.perf_counter() - started
 
