@@ -17,20 +17,20 @@ finished. Prints medians and the ratio (b)/(a); the target is at most 1.3x. Asse
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.server import ServerFailed, serve  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot"
@@ -50,44 +50,6 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
     return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(script: Path, cwd: Path, env: dict, log: Path):
-    """`streamlit run script` on a free loopback port until the block ends; yields the base URL."""
-    port = free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=cwd, env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env}, stdout=out, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if process.poll() is not None:
-                    sys.exit(f"{script.name}: streamlit exited with {process.returncode}\n{log.read_text()[-3000:]}")
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                if time.monotonic() > deadline:
-                    sys.exit(f"{script.name}: no answer on /_stcore/health within 90 s")
-                time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
 
 
 # What the page had fetched by the time its first chart was drawn (scripts, styles, fonts): with
@@ -140,9 +102,10 @@ def main() -> None:
         bare = tmp / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
 
-        with server(bare, tmp, {}, tmp / "bare.log") as bare_url, \
-                server(ROOT / "dashboard.py", ROOT, {"ZI_DB": str(db)}, tmp / "dashboard.log") as ours_url, \
+        with serve(bare, tmp / "bare.log", cwd=tmp) as bare_server, \
+                serve(ROOT / "dashboard.py", tmp / "dashboard.log", {"ZI_DB": str(db)}) as ours_server, \
                 sync_playwright() as playwright:
+            bare_url, ours_url = bare_server.base, ours_server.base
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             sides = {"(a) bare Streamlit + 1 Plotly chart": bare_url + "/", "(b) dashboard /bandingkan": ours_url + "/bandingkan"}
             # Warm-up: the dashboard's root first, so its navigation is known before /bandingkan is asked for.
@@ -171,4 +134,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ServerFailed as failed:
+        sys.exit(str(failed))

@@ -32,7 +32,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.server import ServerFailed, serve  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot"
@@ -112,12 +114,6 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (no interpolation: with 100 values, p95 is the 95th smallest)."""
     ordered = sorted(values)
@@ -155,26 +151,6 @@ def run_cli(*args: str) -> None:
     result = subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         sys.exit(f"python -m etl {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-
-
-def start_server(db: Path, port: int, log) -> subprocess.Popen:
-    env = {**os.environ, "ZI_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"streamlit exited with {process.returncode}:\n{Path(log.name).read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process
-        time.sleep(0.3)
-    process.terminate()
-    sys.exit("streamlit did not answer /_stcore/health within 90 s")
 
 
 async def problem(page) -> str | None:
@@ -397,22 +373,12 @@ def main() -> None:
         finally:
             con.close()
 
-        port = free_port()
         log = tmp / "streamlit.log"
-        log_file = log.open("w")
-        server = start_server(db, port, log_file)
-        memory = {"server idle after start": rss_mb(server.pid)}
-        try:
-            results, measured = asyncio.run(drive(f"http://127.0.0.1:{port}", server, db, swap_data, years, args))
+        with serve(ROOT / "dashboard.py", log, {"ZI_DB": str(db)}) as server:
+            memory = {"server idle after start": rss_mb(server.process.pid)}
+            results, measured = asyncio.run(drive(server.base, server.process, db, swap_data, years, args))
             memory |= measured
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=15)
-            log_file.close()
+        port = server.base.rsplit(":", 1)[1]
 
         print(f"machine: {machine()}")
         print(f"server: 127.0.0.1:{port}, warehouse copy of {args.db or 'the bundled sample'} ({rows:,} score rows); "
@@ -453,4 +419,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ServerFailed as failed:
+        sys.exit(str(failed))

@@ -307,9 +307,9 @@ def facts_frame(pack: MeetingPack) -> pd.DataFrame:
 def contents(pack: MeetingPack) -> pd.DataFrame:
     """What the pack holds, slide by slide (the deck opens with a title and an agenda slide)."""
     rows = [(1, pack.title, "teks", "–", pack.subtitle), (2, "Agenda", "teks", "–", f"{len(pack.sections)} bahasan")]
-    for number, section in enumerate(pack.sections, start=3):
+    for slide, section in enumerate(pack.sections, start=3):
         tables = [pack.tables[k] for k in section.tables]
-        rows.append((number, section.title,
+        rows.append((slide, section.title,
                      "grafik PowerPoint" if section.chart else ("tabel" if tables else "teks"),
                      ", ".join(t.sheet for t in tables) or "Pilihan & sumber",
                      section.empty or " · ".join(f"{len(t.frame)} baris" for t in tables) or f"{len(pack.sources)} sumber"))
