@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -94,11 +95,22 @@ def page(context):
 
 
 # -- helpers -------------------------------------------------------------------------------------------
+NOT_RUNNING = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
 def settle(page) -> None:
-    """Wait until the script run the last action triggered has finished and the page is drawn."""
+    """Wait until the script run the last action triggered has finished and the page is drawn: not
+    running, with no element left over from an earlier run, and still so a moment later (a run that
+    cleans up the link may start the next one just after it ends; a busy machine starts it late)."""
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
-    page.wait_for_timeout(300)  # a rerun starts a moment after the click
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
+    deadline = time.monotonic() + 30
+    while True:
+        page.wait_for_timeout(300)  # a rerun starts a moment after the click
+        page.wait_for_selector(NOT_RUNNING, timeout=30_000)
+        page.wait_for_timeout(300)
+        if page.locator(NOT_RUNNING).count() and not page.locator("[data-stale=true]").count():
+            break
+        assert time.monotonic() < deadline, f"{page.url}: the page did not come to rest within 30 s"
     page.wait_for_selector("h1")
     dialogs = page.locator("[role=dialog]")
     assert dialogs.count() == 0, f"{page.url}: unexpected dialog: {dialogs.first.inner_text()}"
