@@ -100,11 +100,11 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 
 # Marts computed once per load instead of on every page query (in dependency order). Each keeps
 # its view name and columns: the view is re-pointed to a table `mart_<name>` holding its rows.
-# The two large ones (`item_points`, `condition_values`) hold unit numbers and codes only; the views
+# The two large ones (`item_points`, `condition_values`) hold numbers and codes only; the views
 # `score_items` and `score_conditions` join the names back on read. Writing the names into millions
 # of rows at every load cost more than the whole rest of the load (see docs/performance.md).
 # `scores` is sorted so a filter on year and province skips most of it.
-MATERIALISED = {"units": "", "item_points": "", "condition_values": "", "scores": " ORDER BY year, province_code"}
+MATERIALISED = {"units": "", "rule_checks": "", "item_points": "", "condition_values": "", "scores": " ORDER BY year, province_code"}
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,7 @@
--- condition_values: every condition of the rules' thresholds, evaluated for every score row whose
--- rubric has thresholds, on unrounded values, by unit number, and whether it is `met`. Materialised
--- at each load; `score_conditions` adds the unit's names and the points still missing.
--- Conditions: total, pengungkit, a result group (BERSIH), a result (IPAK, CK, IPKP), area_pct for each
+-- condition_values: every check of rule_checks, evaluated for every score row whose rubric has
+-- thresholds, on unrounded values, by unit and check number, and whether it is `met`. Materialised at
+-- each load; `score_conditions` adds the unit's names and the check's rubric, predicate and minimum.
+-- Checks: total, pengungkit, a result group (BERSIH), a result (IPAK, CK, IPKP), area_pct for each
 -- area (for each half where halves were given, else for the area total), and prior (WBBM needs an
 -- earlier year of the same unit holding one of rule_prior's predicates).
 CREATE OR REPLACE VIEW condition_values AS
@@ -13,25 +13,22 @@ WITH totals AS (
     FROM int_points p JOIN units u USING (province_code, instansi_key, unit_key)
 ),
 items AS (
-    SELECT p.*, i.level, i.area, i.parent, i.weight
+    SELECT p.*, i.level, i.area, i.parent
     FROM item_points p JOIN rule_indicators i USING (rubric, code)
     WHERE i.level IN ('area', 'half', 'result')
 ),
 scalar AS (   -- total and pengungkit
-    SELECT r.unit_no, r.year, r.stage, r.rubric, t.predicate, t.condition, t.condition AS subject,
-           CASE t.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value, t.minimum
-    FROM totals r JOIN rule_thresholds t ON t.rubric = r.rubric AND t.condition IN ('total', 'pengungkit')
+    SELECT r.unit_no, r.year, r.stage, c.check_no, CASE c.condition WHEN 'total' THEN r.total ELSE r.pengungkit END AS value
+    FROM totals r JOIN rule_checks c ON c.rubric = r.rubric AND c.condition IN ('total', 'pengungkit')
 ),
 result AS (   -- a single result indicator
-    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, t.condition AS subject,
-           i.points AS value, t.minimum
-    FROM items i JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = i.code
+    SELECT i.unit_no, i.year, i.stage, c.check_no, i.points AS value
+    FROM items i JOIN rule_checks c ON c.rubric = i.rubric AND c.condition = i.code
     WHERE i.level = 'result'
 ),
 result_group AS (   -- a group of results (BERSIH), summed
-    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, t.condition AS subject,
-           sum(i.points) AS value, t.minimum
-    FROM items i JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = i.parent
+    SELECT i.unit_no, i.year, i.stage, c.check_no, sum(i.points) AS value
+    FROM items i JOIN rule_checks c ON c.rubric = i.rubric AND c.condition = i.parent
     WHERE i.level = 'result'
     GROUP BY ALL
 ),
@@ -39,16 +36,12 @@ halved AS (   -- the areas of each score row given as two halves
     SELECT DISTINCT unit_no, year, stage, area FROM items WHERE level = 'half'
 ),
 area AS (     -- each half where an area's halves were given, else the area
-    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, i.code AS subject,
-           i.points AS value, t.minimum / 100.0 * i.weight AS minimum
-    FROM items i
-    JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
+    SELECT i.unit_no, i.year, i.stage, c.check_no, i.points AS value
+    FROM items i JOIN rule_checks c ON c.rubric = i.rubric AND c.condition = 'area_pct' AND c.subject = i.code
     WHERE i.level = 'half'
     UNION ALL
-    SELECT i.unit_no, i.year, i.stage, i.rubric, t.predicate, t.condition, i.code AS subject,
-           i.points AS value, t.minimum / 100.0 * i.weight AS minimum
-    FROM items i
-    JOIN rule_thresholds t ON t.rubric = i.rubric AND t.condition = 'area_pct'
+    SELECT i.unit_no, i.year, i.stage, c.check_no, i.points AS value
+    FROM items i JOIN rule_checks c ON c.rubric = i.rubric AND c.condition = 'area_pct' AND c.subject = i.code
     ANTI JOIN halved h USING (unit_no, year, stage, area)
     WHERE i.level = 'area'
 ),
@@ -56,21 +49,23 @@ held AS (     -- the first year each unit held each predicate
     SELECT unit_no, predikat, min(year) AS first_year FROM totals WHERE predikat IS NOT NULL GROUP BY ALL
 ),
 prior AS (    -- held an allowed predicate in an earlier year (1 = yes, 0 = no)
-    SELECT k.unit_no, k.year, k.stage, k.rubric, rp.predicate, 'prior' AS condition, 'prior' AS subject,
-           CASE WHEN bool_or(h.first_year < k.year) THEN 1.0 ELSE 0.0 END AS value, 1.0 AS minimum
-    FROM totals k JOIN rule_prior rp USING (rubric)
+    SELECT k.unit_no, k.year, k.stage, c.check_no,
+           CASE WHEN bool_or(h.first_year < k.year) THEN 1.0 ELSE 0.0 END AS value
+    FROM totals k JOIN rule_checks c ON c.rubric = k.rubric AND c.condition = 'prior'
+    JOIN rule_prior rp ON rp.rubric = c.rubric AND rp.predicate = c.predicate
     LEFT JOIN held h ON h.unit_no = k.unit_no AND h.predikat = rp.prior_predicate
     GROUP BY ALL
 )
 -- 1e-9 absorbs floating-point noise only (75.00 summed as 74.99999999999999); it is no rounding.
-SELECT *, value >= minimum - 1e-9 AS met
+SELECT v.*, v.value >= c.minimum - 1e-9 AS met
 FROM (SELECT * FROM scalar UNION ALL SELECT * FROM result UNION ALL SELECT * FROM result_group
-      UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior);
+      UNION ALL SELECT * FROM area UNION ALL SELECT * FROM prior) v
+JOIN rule_checks c USING (check_no);
 
--- score_conditions: condition_values with the unit's names, and `missing`: the points still needed
--- (0 when met).
+-- score_conditions: condition_values with the unit's names, the check it is, and `missing`: the
+-- points still needed (0 when met).
 CREATE OR REPLACE VIEW score_conditions AS
-SELECT u.province_code, u.instansi_key, u.unit_key, c.year, c.stage, u.unit_id, c.rubric,
-       c.predicate, c.condition, c.subject, c.value, c.minimum, c.met,
-       CASE WHEN c.met THEN 0.0 ELSE c.minimum - c.value END AS missing
-FROM condition_values c JOIN units u USING (unit_no);
+SELECT u.province_code, u.instansi_key, u.unit_key, v.year, v.stage, u.unit_id, c.rubric,
+       c.predicate, c.condition, c.subject, v.value, c.minimum, v.met,
+       CASE WHEN v.met THEN 0.0 ELSE c.minimum - v.value END AS missing
+FROM condition_values v JOIN units u USING (unit_no) JOIN rule_checks c USING (check_no);

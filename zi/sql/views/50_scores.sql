@@ -3,10 +3,10 @@
 -- no confirmed thresholds (52/2014 today), which the interface shows as "belum diketahui".
 CREATE OR REPLACE VIEW scores AS
 WITH eligibility AS (
-    SELECT unit_no, year, stage,
-           bool_and(met) FILTER (WHERE predicate = 'WBK') AS wbk_eligible,
-           bool_and(met) FILTER (WHERE predicate = 'WBBM') AS wbbm_eligible
-    FROM condition_values GROUP BY ALL
+    SELECT v.unit_no, v.year, v.stage,
+           bool_and(v.met) FILTER (WHERE c.predicate = 'WBK') AS wbk_eligible,
+           bool_and(v.met) FILTER (WHERE c.predicate = 'WBBM') AS wbbm_eligible
+    FROM condition_values v JOIN rule_checks c USING (check_no) GROUP BY ALL
 )
 SELECT
     p.province_code, pr.nama AS province, pr.singkatan AS province_abbr,
