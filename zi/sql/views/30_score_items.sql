@@ -15,9 +15,15 @@ given AS (
     ) ON COLUMNS(* EXCLUDE (unit_no, year, stage, rubric))
     INTO NAME column_name VALUE points
 ),
+-- Sub-area values get their unit number first (materialised, so DuckDB keeps that order): joining
+-- the 1.7 M values on three names against the units is cheaper than on five keys against every score row.
+numbered AS MATERIALIZED (
+    SELECT u.unit_no, r.year, r.stage, r.code, r.value
+    FROM rincian r JOIN units u USING (province_code, instansi_key, unit_key)
+),
 detail AS (
     SELECT p.unit_no, r.year, r.stage, p.rubric, r.code AS column_name, r.value AS points
-    FROM rincian r JOIN points p USING (province_code, instansi_key, unit_key, year, stage)
+    FROM numbered r JOIN points p USING (unit_no, year, stage)
 )
 SELECT g.unit_no, g.year, g.stage, g.rubric, i.code, g.points
 FROM (SELECT * FROM given UNION ALL SELECT * FROM detail) g
