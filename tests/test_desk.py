@@ -368,6 +368,8 @@ def test_the_unit_profile_traces_each_score_to_its_file_and_row(desk_db, tmp_pat
     at = page(str(ROOT / "pages" / "dasbor" / "profil_unit.py"))
     no_errors(at)
     assert any("Asal data" in e.label for e in at.expander)
+    at.session_state["buka_profil_asal_data"] = True  # the section opened, as a click does
+    at.run()
     origins = {tuple(r) for f in frames(at) if "SHA-256" in f.columns for r in f[["Tahun", "Tahap", "File", "Baris"]].values.tolist()}
     unit = at.selectbox(key="unit").value
     expected = query(desk_db, "SELECT year, stage, file_name, source_row FROM provenance WHERE unit_id = $u", {"u": unit})

@@ -112,6 +112,15 @@ def test_the_payloads_reached_the_warehouse_as_written(hostile_db):
     assert files == {"=cmd|' /C calc'!A0.csv"} and by == [("@SUM(1)",)]
 
 
+# The pages' on-demand sections (zi.ui.on_demand): opened, so that every table of a page is shown.
+ON_DEMAND = ("bandingkan_selisih", "bandingkan_unit", "profil_subarea", "profil_asal_data", "metodologi_file")
+
+
+def open_every_section(at: AppTest) -> None:
+    for section in ON_DEMAND:
+        at.session_state[f"buka_{section}"] = True
+
+
 @pytest.fixture(scope="module")
 def page_downloads(hostile_db):
     """Every page run on the hostile warehouse; every CSV its tables offer, by page."""
@@ -125,6 +134,7 @@ def page_downloads(hostile_db):
             page = Path(path).stem
             patch.setattr(zi.ui, "csv_for_excel", lambda frame, page=page: recorded.setdefault(page, []).append(original(frame)) or recorded[page][-1])
             at = AppTest.from_file(path, default_timeout=120)
+            open_every_section(at)
             at.run()
             if at.exception:
                 errors[page] = [e.value for e in at.exception]
@@ -232,12 +242,14 @@ def test_province_lists_accept_only_numbers(wh):
                                   "pages/dasbor/profil_unit.py"])
 def test_hostile_url_filters_fall_back_to_the_defaults(hostile_db, monkeypatch, path):
     monkeypatch.setenv("ZI_DB", str(hostile_db))
-    plain = AppTest.from_file(str(ROOT / path), default_timeout=120).run()
+    plain = AppTest.from_file(str(ROOT / path), default_timeout=120)
     hostile = AppTest.from_file(str(ROOT / path), default_timeout=120)
     for key in ("provinsi", "tahun", "tahap", "cakupan", "unit", "tahun_unit"):
         hostile.query_params[key] = SQL[1]
-    hostile.run()
-    assert not plain.exception and not hostile.exception
+    for at in (plain, hostile):
+        open_every_section(at)
+        at.run()
+    assert not plain.exception and not hostile.exception and len(plain.dataframe) > 0
     assert [d.value.to_dict() for d in hostile.dataframe] == [d.value.to_dict() for d in plain.dataframe]
 
 

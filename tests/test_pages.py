@@ -130,6 +130,14 @@ def table(at: AppTest, column: str):
     raise AssertionError(f"no table with column {column!r}: {[list(f.value.columns) for f in at.dataframe]}")
 
 
+def open_sections(at: AppTest, *keys: str) -> AppTest:
+    """Open on-demand sections (zi.ui.on_demand) as a user's click does: the section's state set, the
+    page run again."""
+    for key in keys:
+        at.session_state[f"buka_{key}"] = True
+    return at.run()
+
+
 def charts(at: AppTest) -> list[dict]:
     out = []
     for element in at.get("plotly_chart"):
@@ -328,6 +336,11 @@ def test_bandingkan_default_view(open_page, fixture_db):
     at = open_page(fixture_db, "bandingkan")
     no_exception(at)
     assert infos(at) == []
+    # the tables wait below the charts until their sections are opened: nothing of them is sent before
+    assert [e.label for e in at.expander] == ["Selisih capaian per area (poin persentase dari bobot)", "Nilai setiap unit kerja"]
+    assert len(at.dataframe) == 0 and len(at.get("plotly_chart")) == 4
+    open_sections(at, "bandingkan_selisih", "bandingkan_unit")
+    no_exception(at)
     diff = table(at, DIFF)
     # Kalteng 80 % on every area but PW 73.33 %; Jabar 83.33 % on MP, 66.67 % elsewhere
     assert list(diff["Area"]) == ["MP", "TT", "SDM", "AK", "PW", "PP"]
@@ -343,7 +356,7 @@ def test_bandingkan_default_view(open_page, fixture_db):
 
 
 def test_bandingkan_widgets_change_the_view(open_page, fixture_db):
-    at = open_page(fixture_db, "bandingkan")
+    at = open_sections(open_page(fixture_db, "bandingkan"), "bandingkan_selisih", "bandingkan_unit")
     at.multiselect(key="provinsi").set_value([32, 51]).run()
     no_exception(at)
     # Bali has no 2024 row: said, and left out of the chart and the table
@@ -385,6 +398,7 @@ def test_bandingkan_link_selects_the_view(open_page, fixture_db):
     no_exception(at)
     assert link_notices(at) == []
     assert at.multiselect(key="provinsi").value == [32, 51]
+    open_sections(at, "bandingkan_selisih")
     assert list(table(at, "Selisih Bali − Jawa Barat").columns) == ["Area", "Area perubahan", JABAR, "Bali", "Selisih Bali − Jawa Barat"]
 
 
@@ -399,6 +413,7 @@ def test_bandingkan_bad_link_falls_back_with_notices(open_page, fixture_db):
     ]
     assert at.selectbox(key="tahun").value == 2024
     assert at.segmented_control(key="tahap").value == "TPI"
+    open_sections(at, "bandingkan_selisih")
     assert DIFF in table(at, DIFF).columns  # Kalteng and Jabar, the default pair
 
 
@@ -428,7 +443,7 @@ def test_bandingkan_link_with_an_empty_selection_is_not_a_bad_link(open_page, fi
 
 
 def test_bandingkan_csv_is_for_excel_and_neutralises_formulas(open_page, fixture_db, downloads):
-    at = open_page(fixture_db, "bandingkan")
+    at = open_sections(open_page(fixture_db, "bandingkan"), "bandingkan_selisih", "bandingkan_unit")
     files = downloads(at)
     assert set(files) == {"zi_bandingkan_selisih_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv",
                           "zi_bandingkan_unit_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv"}
@@ -606,7 +621,7 @@ def test_profil_csv_downloads(open_page, fixture_db, downloads):
     at = open_page(fixture_db, "profil", provinsi="Jawa Barat", unit='=HYPERLINK("x") — Pemprov Jawa Barat')
     no_exception(at)
     assert at.subheader[0].value == '=HYPERLINK\\("x"\\) — Pemprov Jawa Barat, 2024'  # a name is text, not Markdown
-    files = downloads(at)
+    files = downloads(open_sections(at, "profil_asal_data"))
     assert set(files) == {"zi_profil_syarat_HYPERLINK-x-Pemprov-Jawa-Barat_2024.csv",
                           "zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"}
     origin = csv_rows(files["zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"])
@@ -618,7 +633,7 @@ def test_profil_shows_subarea_detail_on_the_sample(open_page, sample_db):
     at = open_page(sample_db, "profil")
     no_exception(at)
     assert "Rincian sub-area" in [e.label for e in at.expander]
-    assert len(table(at, "Sub-area")) > 0
+    assert len(table(open_sections(at, "profil_subarea"), "Sub-area")) > 0
 
 
 # -- Metodologi --------------------------------------------------------------------------------------------
@@ -631,7 +646,7 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
     assert set(wbk["Syarat riwayat"]) == {"–"}  # WBK needs no earlier predicate: a dash, not "None"
     history = table(at, "Rekap baru")
     assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [[1, 16, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"]]
-    files = downloads(at)
+    files = downloads(open_sections(at, "metodologi_file"))
     assert {"zi_metodologi_ambang.csv", "zi_metodologi_bobot.csv", "zi_metodologi_riwayat_muatan.csv",
             "zi_metodologi_file.csv", "zi_metodologi_indeks_konteks.csv", "zi_metodologi_penghargaan_nasional.csv"} == set(files)
     rows = csv_rows(files["zi_metodologi_riwayat_muatan.csv"])

@@ -257,5 +257,13 @@ def show_table(frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None 
     )
 
 
+def on_demand(label: str, key: str):
+    """A collapsed section whose content is built only once it is opened (opening reruns the page),
+    or None while it is closed. A table there costs neither its query nor, in the browser, the table
+    component's code, which would otherwise load before the page's first chart is drawn."""
+    section = st.expander(label, on_change="rerun", key=f"buka_{key}")
+    return section if section.open else None
+
+
 def empty_notice(message: str) -> None:
     st.info(message, icon=":material/info:")

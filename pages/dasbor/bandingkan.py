@@ -39,9 +39,10 @@ ui.show_chart(charts.count_bars(summary, counts, f"Predikat dan kelayakan, {year
 trend = queries.area_trend(wh, stage, scope, provinces)
 ui.show_chart(charts.area_small_multiples(trend, stage, rules.newest_rubric_start()), "bandingkan_area_tren", stage, names)
 
-# Tables after the charts: the table component's code is large and would hold up the first chart.
-st.subheader("Selisih capaian per area (poin persentase dari bobot)")
-ui.show_table(queries.area_differences(achievement), ("bandingkan_selisih", year, stage, names), decimals=1)
-
-with st.expander("Nilai setiap unit kerja"):
-    ui.show_table(units.drop(columns=["unit_id", "province_code"]), ("bandingkan_unit", year, stage, names))
+# Tables after the charts, on demand: the table component's code would hold up the first chart.
+if section := ui.on_demand("Selisih capaian per area (poin persentase dari bobot)", "bandingkan_selisih"):
+    with section:
+        ui.show_table(queries.area_differences(achievement), ("bandingkan_selisih", year, stage, names), decimals=1)
+if section := ui.on_demand("Nilai setiap unit kerja", "bandingkan_unit"):
+    with section:
+        ui.show_table(units.drop(columns=["unit_id", "province_code"]), ("bandingkan_unit", year, stage, names))

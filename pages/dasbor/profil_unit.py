@@ -60,8 +60,8 @@ else:
                            "minimum": "Ambang", "met": "Terpenuhi", "missing": "Kekurangan (poin)"})
 
 detail = items[items["level"] == "subarea"]
-if not detail.empty:
-    with st.expander("Rincian sub-area"):
+if not detail.empty and (section := ui.on_demand("Rincian sub-area", "profil_subarea")):
+    with section:
         ui.show_table(detail[["stage", "code", "name", "points", "weight", "pct"]], ("profil_subarea", labels[unit_id], year),
                       columns={"code": "Kode", "name": "Sub-area", "points": "Nilai", "weight": "Bobot"})
 
@@ -78,6 +78,7 @@ else:
     ui.show_chart(charts.unit_area_profile(both, minimums, f"Capaian per area, tahap {stage} (% dari bobot)"),
                   "profil_banding", labels[unit_id], year, stage)
 
-with st.expander("Asal data (file dan baris)"):
-    ui.show_table(queries.unit_provenance(wh, unit_id), ("profil_asal_data", labels[unit_id]),
-                  columns={"file_name": "File", "source_row": "Baris", "load_id": "Muatan", "loaded_at": "Dimuat", "sha256": "SHA-256", "is_sample": "Data contoh"})
+if section := ui.on_demand("Asal data (file dan baris)", "profil_asal_data"):
+    with section:
+        ui.show_table(queries.unit_provenance(wh, unit_id), ("profil_asal_data", labels[unit_id]),
+                      columns={"file_name": "File", "source_row": "Baris", "load_id": "Muatan", "loaded_at": "Dimuat", "sha256": "SHA-256", "is_sample": "Data contoh"})

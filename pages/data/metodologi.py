@@ -41,10 +41,11 @@ ui.show_table(queries.load_history(wh), ("metodologi_riwayat_muatan",),
                        "note": "Catatan", "rekap_added": "Rekap baru", "rekap_replaced": "Rekap diganti",
                        "rincian_added": "Rincian baru", "rincian_replaced": "Rincian diganti", "files": "File",
                        "file_rows": "Baris", "is_sample": "Data contoh"})
-with st.expander("File per muatan (hash dan dialek yang terdeteksi)"):
-    ui.show_table(queries.load_files(wh), ("metodologi_file",),
-                  columns={"load_id": "Muatan", "loaded_at": "Waktu", "file_name": "File", "sha256": "SHA-256", "kind": "Jenis",
-                           "rows": "Baris", "rubrics": "Rubrik", "dialect": "Dialek"})
+if section := ui.on_demand("File per muatan (hash dan dialek yang terdeteksi)", "metodologi_file"):
+    with section:
+        ui.show_table(queries.load_files(wh), ("metodologi_file",),
+                      columns={"load_id": "Muatan", "loaded_at": "Waktu", "file_name": "File", "sha256": "SHA-256", "kind": "Jenis",
+                               "rows": "Baris", "rubrics": "Rubrik", "dialect": "Dialek"})
 
 st.subheader("Indeks konteks yang dipublikasikan")
 st.caption("Angka nyata dari sumber terbitan (bukan data contoh): Indeks RB (IRB), Survei Penilaian Integritas KPK (SPI), "
