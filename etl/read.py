@@ -83,7 +83,7 @@ def _read_csv(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
     if not text.strip():
         raise FileRefused(Problem(name, None, None, None, "file kosong, tidak ada baris data"))
     delimiter, header_index, header, lines_through_header = _find_csv_header(text, name, rules)
-    body = text.split("\n", lines_through_header)[-1] if text.count("\n") >= lines_through_header else ""
+    body = _body_bytes(data, text, encoding, lines_through_header)
     header_row = header_index + 1
     columns, rows = _parse_csv_body(body, delimiter, len(header))
     row_numbers = header_row + rows
@@ -114,7 +114,21 @@ def _find_csv_header(text: str, name: str, rules: Rules) -> tuple[str, int, list
     raise FileRefused(_missing_key_columns(name, None, rules, text.splitlines()[0].split(best[1]) if text else []))
 
 
-def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Array], np.ndarray]:
+def _body_bytes(data: bytes, text: str, encoding: str, lines_through_header: int) -> bytes:
+    """The records after the header, as UTF-8 for pyarrow. A UTF-8 file's body is cut from its bytes
+    (a line break is one byte there), which spares decoding-and-re-encoding the whole body; other
+    encodings are re-encoded from the decoded text."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return text.split("\n", lines_through_header)[-1].encode("utf-8") if text.count("\n") >= lines_through_header else b""
+    offset = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    for _ in range(lines_through_header):
+        offset = data.find(b"\n", offset) + 1
+        if offset == 0:  # the header is the last line
+            return b""
+    return data[offset:]
+
+
+def _parse_csv_body(body: bytes, delimiter: str, width: int) -> tuple[list[pa.Array], np.ndarray]:
     """Data records as text columns, and each record's offset from the header (1 = next row).
 
     A record is one row even when a quoted cell holds line breaks, so pyarrow's record index is the
@@ -128,7 +142,7 @@ def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Arra
     ragged = []
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(body),
             read_options=pa_csv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: ragged.append(row) or "skip"
@@ -139,15 +153,15 @@ def _parse_csv_body(body: str, delimiter: str, width: int) -> tuple[list[pa.Arra
         table = None
     if table is not None and not ragged and not _has_blank_line(body, table.num_rows) and not _has_blank_record(table):
         return table.columns, np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return _parse_csv_exact(body, delimiter, width)
+    return _parse_csv_exact(body.decode("utf-8"), delimiter, width)
 
 
-def _has_blank_line(body: str, records: int) -> bool:
+def _has_blank_line(body: bytes, records: int) -> bool:
     """An empty line anywhere. Without quotes every line is one record, so comparing counts is enough;
     with quotes, search (a quoted cell holding an empty line is rare; it only costs the exact path)."""
-    if '"' not in body:
-        return body.count("\n") + (not body.endswith("\n")) != records
-    return body.startswith(("\n", "\r\n")) or "\n\n" in body or "\n\r\n" in body
+    if b'"' not in body:
+        return body.count(b"\n") + (not body.endswith(b"\n")) != records
+    return body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body
 
 
 def _has_blank_record(table: pa.Table) -> bool:

@@ -84,7 +84,7 @@ def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
                 if name not in table.column_names:
                     table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
             table = table.select([*expected, "_row"])
-            tables.append(table.append_column("_file", pa.array([index] * table.num_rows, pa.int32())))
+            tables.append(table.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), table.num_rows)))
         empty = pa.schema([*((n, pa.string()) for n in expected), ("_row", pa.int64()), ("_file", pa.int32())])
         combined = pa.concat_tables(tables) if tables else empty.empty_table()
         con.register("arrow_staging", combined)
