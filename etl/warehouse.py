@@ -73,8 +73,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
         ],
     )
     con.executemany(
-        "INSERT INTO rule_indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(i.rubric, i.code, i.column, i.level, i.area, i.half, i.parent, i.name, i.weight, i.survey) for i in rules.indicators()],
+        "INSERT INTO rule_indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(number, i.rubric, i.code, i.column, i.level, i.area, i.half, i.parent, i.name, i.weight, i.survey)
+         for number, i in enumerate(rules.indicators(), start=1)],
     )
     con.executemany(
         "INSERT INTO rule_thresholds VALUES (?, ?, ?, ?, ?, ?)",
@@ -104,11 +105,12 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 
 # Marts computed once per load instead of on every page query (in dependency order). Each keeps
 # its view name and columns: the view is re-pointed to a table `mart_<name>` holding its rows.
-# The two large ones (`item_points`, `condition_values`) hold numbers and codes only; the views
+# The two large ones (`item_points`, `condition_values`) hold numbers only; the views
 # `score_items` and `score_conditions` join the names back on read. Writing the names into millions
 # of rows at every load cost more than the whole rest of the load (see docs/performance.md).
 # `scores` is sorted so a filter on year and province skips most of it.
-MATERIALISED = {"units": "", "rule_checks": "", "item_points": "", "condition_values": "", "scores": " ORDER BY year, province_code"}
+MATERIALISED = {"units": "", "score_rows": "", "rule_checks": "", "item_points": "", "condition_values": "",
+                "scores": " ORDER BY year, province_code"}
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

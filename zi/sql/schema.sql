@@ -50,7 +50,7 @@ CREATE OR REPLACE TABLE rule_rubrics (
     source VARCHAR, provisional BOOLEAN
 );
 CREATE OR REPLACE TABLE rule_indicators (
-    rubric VARCHAR, code VARCHAR, column_name VARCHAR, level VARCHAR, area VARCHAR, half VARCHAR,
+    indicator_no SMALLINT, rubric VARCHAR, code VARCHAR, column_name VARCHAR, level VARCHAR, area VARCHAR, half VARCHAR,
     parent VARCHAR, name VARCHAR, weight DOUBLE, survey BOOLEAN
 );
 CREATE OR REPLACE TABLE rule_thresholds (

@@ -3,7 +3,7 @@
 -- no confirmed thresholds (52/2014 today), which the interface shows as "belum diketahui".
 CREATE OR REPLACE VIEW scores AS
 WITH eligibility AS (
-    SELECT v.unit_no, v.year, v.stage,
+    SELECT v.score_no,
            bool_and(v.met) FILTER (WHERE c.predicate = 'WBK') AS wbk_eligible,
            bool_and(v.met) FILTER (WHERE c.predicate = 'WBBM') AS wbbm_eligible
     FROM condition_values v JOIN rule_checks c USING (check_no) GROUP BY ALL
@@ -27,5 +27,6 @@ SELECT
 FROM int_points p
 JOIN provinces_ref pr ON pr.code = p.province_code
 JOIN units u USING (province_code, instansi_key, unit_key)
-LEFT JOIN eligibility e ON e.unit_no = u.unit_no AND e.year = p.year AND e.stage = p.stage
+JOIN score_rows s ON s.unit_no = u.unit_no AND s.year = p.year AND s.stage = p.stage
+LEFT JOIN eligibility e USING (score_no)
 LEFT JOIN load_files f ON f.load_id = p.load_id AND f.file_name = p.file_name;
