@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,9 @@ def streamlit_server(db: Path, log_path: Path | None = None, timeout: float = 60
     """Serve the dashboard with ZI_DB=db and yield its base URL; the log goes to `log_path`
     (default: a new file beside the db) and is shown if the server does not come up."""
     if log_path is None:
-        log_path = Path(tempfile.mkstemp(prefix="streamlit_", suffix=".log", dir=db.parent)[1])
+        handle, name = tempfile.mkstemp(prefix="streamlit_", suffix=".log", dir=db.parent)
+        os.close(handle)  # serve() opens the file itself
+        log_path = Path(name)
     env = {"ZI_DB": str(db), "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
     try:
         with serve(ROOT / "dashboard.py", log_path, env, timeout=timeout) as server:

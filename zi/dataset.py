@@ -90,7 +90,7 @@ def connect(location: str) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int, i
         text, found = _manifest_text(con, location)
         manifest = parse_manifest(text, location)
         files = _create_views(con, location, manifest)
-        con.execute(f"SET allowed_paths = {_list_literal(files)}")
+        con.execute("SET allowed_paths = $files", {"files": files})
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         for name in RELATIONS:  # bind every view now: a damaged export fails here, not on a page
@@ -216,13 +216,13 @@ def _create_views(con: duckdb.DuckDBPyConnection, location: str, manifest: dict)
     catalog = os.path.join(folder, "views.duckdb")
     files: list[str] = []
     try:
-        con.execute(f"ATTACH {_literal(catalog)} AS dataset_views")
+        con.execute("ATTACH $catalog AS dataset_views", {"catalog": catalog})
         for name in RELATIONS:
             statement, paths = view_sql(name, location, manifest["relations"][name])
             con.execute(statement.replace("CREATE VIEW ", "CREATE VIEW dataset_views.", 1))
             files += paths
         con.execute("DETACH dataset_views")
-        con.execute(f"ATTACH {_literal(catalog)} AS dataset (READ_ONLY)")
+        con.execute("ATTACH $catalog AS dataset (READ_ONLY)", {"catalog": catalog})
         con.execute("USE dataset")
         con.execute("DETACH memory")
     finally:

@@ -40,8 +40,7 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     path again returns the *old* file's data after the ETL swapped in a new one (duckdb#15912). An
     in-memory instance is never shared, and ATTACH opens the file that is at the path now."""
     con = duckdb.connect(":memory:", config={"autoload_known_extensions": False, "autoinstall_known_extensions": False})
-    literal = str(path).replace("'", "''")  # the path comes from configuration (ZI_DB), never from a request
-    con.execute(f"ATTACH '{literal}' AS warehouse (READ_ONLY)")
+    con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
     con.execute("USE warehouse")
     con.execute("DETACH memory")  # nothing writable is left but temp tables private to one query's cursor
     con.execute("SET enable_external_access = false")

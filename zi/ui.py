@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from zi import auth, dataset, queries
 from zi.db import Warehouse, file_version
@@ -257,7 +258,7 @@ def show_table(frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None 
     )
 
 
-def on_demand(label: str, key: str):
+def on_demand(label: str, key: str) -> DeltaGenerator | None:
     """A collapsed section whose content is built only once it is opened (opening reruns the page),
     or None while it is closed. A table there costs neither its query nor, in the browser, the table
     component's code, which would otherwise load before the page's first chart is drawn."""
