@@ -56,7 +56,9 @@ def main() -> None:
     files = sorted(str(p) for p in args.directory.glob("*.csv"))
     rows = sum(sum(1 for _ in open(f, "rb")) - 1 for f in files)
     size_mb = sum(Path(f).stat().st_size for f in files) / 1e6
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu?'}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu?'}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"input: {len(files)} CSV files, {rows:,} data rows, {size_mb:.0f} MB")
 
     results: dict[str, list[tuple[float, float]]] = {"baseline": [], "etl": []}

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.server import ServerFailed, serve  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot"
@@ -47,9 +48,13 @@ st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
 def machine() -> str:
     import streamlit
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
+    )
     mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
+    )
 
 
 # What the page had fetched by the time its first chart was drawn (scripts, styles, fonts): with
@@ -97,14 +102,29 @@ def main() -> None:
         if source:
             shutil.copyfile(source, db)  # a private copy: a rebuild elsewhere cannot change it mid-run
         else:
-            subprocess.run([sys.executable, "-m", "etl", "load", str(ROOT / "data" / "sample"), str(ROOT / "data" / "praktik_baik.csv"),
-                            "--db", str(db)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "etl",
+                    "load",
+                    str(ROOT / "data" / "sample"),
+                    str(ROOT / "data" / "praktik_baik.csv"),
+                    "--db",
+                    str(db),
+                ],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         bare = tmp / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
 
-        with serve(bare, tmp / "bare.log", cwd=tmp) as bare_server, \
-                serve(ROOT / "dashboard.py", tmp / "dashboard.log", {"ZI_DB": str(db)}) as ours_server, \
-                sync_playwright() as playwright:
+        with (
+            serve(bare, tmp / "bare.log", cwd=tmp) as bare_server,
+            serve(ROOT / "dashboard.py", tmp / "dashboard.log", {"ZI_DB": str(db)}) as ours_server,
+            sync_playwright() as playwright,
+        ):
             bare_url, ours_url = bare_server.base, ours_server.base
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             sides = {"(a) bare Streamlit + 1 Plotly chart": bare_url + "/", "(b) dashboard /bandingkan": ours_url + "/bandingkan"}
@@ -125,10 +145,12 @@ def main() -> None:
     for name, values in samples.items():
         charts = [v[0] for v in values]
         medians[name] = chart = statistics.median(charts)
-        print(f"{name:<38} first chart {chart:6.2f} s (min {min(charts):5.2f}, max {max(charts):5.2f})"
-              f"   script finished {statistics.median(v[1] for v in values):6.2f} s"
-              f"   fetched by then: {statistics.median(v[2] for v in values):.0f} requests, "
-              f"{statistics.median(v[3] for v in values) / 2**20:.1f} MB")
+        print(
+            f"{name:<38} first chart {chart:6.2f} s (min {min(charts):5.2f}, max {max(charts):5.2f})"
+            f"   script finished {statistics.median(v[1] for v in values):6.2f} s"
+            f"   fetched by then: {statistics.median(v[2] for v in values):.0f} requests, "
+            f"{statistics.median(v[3] for v in values) / 2**20:.1f} MB"
+        )
     bare_s, ours_s = medians.values()
     print(f"ratio (b)/(a), first chart: {ours_s / bare_s:.2f}x   (target <= {TARGET}x)")
 

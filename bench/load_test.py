@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.server import ServerFailed, serve  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot"
@@ -69,11 +70,15 @@ window.__ziPlotted = () => JSON.stringify(
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
+    )
     mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
     import streamlit
 
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
+    )
 
 
 def rss_mb(pid: int) -> float:
@@ -123,8 +128,10 @@ def percentile(values: list[float], share: float) -> float:
 def spread(values: list[float]) -> str:
     if not values:
         return "–"
-    return (f"n={len(values):3d}  p50 {percentile(values, 0.5):6.2f} s  p95 {percentile(values, 0.95):6.2f} s"
-            f"  max {max(values):6.2f} s")
+    return (
+        f"n={len(values):3d}  p50 {percentile(values, 0.5):6.2f} s  p95 {percentile(values, 0.95):6.2f} s"
+        f"  max {max(values):6.2f} s"
+    )
 
 
 @dataclass
@@ -194,7 +201,9 @@ async def rerun(page, action, timeout_ms: int) -> float:
         "([before, plotted]) => window.__ziRuns.finished > before"
         " || (window.__ziPlotted() !== plotted && document.querySelector("
         "'[data-testid=stApp][data-test-script-state=notRunning]') !== null)",
-        arg=[before, plotted], timeout=timeout_ms)
+        arg=[before, plotted],
+        timeout=timeout_ms,
+    )
     await page.locator(CHART).first.wait_for(state="visible", timeout=timeout_ms)
     return time.perf_counter() - started
 
@@ -241,6 +250,7 @@ async def session(index: int, browser, shared, base: str, args, years: list[int]
                 async def action(year=year):
                     await page.get_by_role("combobox", name="Tahun penilaian").click()
                     await page.get_by_role("option", name=str(year), exact=True).click()
+
             phase = "before" if not swap.is_set() else "during" if results.swap_finished is None else "after"
             seconds = await rerun(page, action, args.timeout * 1000)
             results.reruns[phase].append(seconds)
@@ -262,8 +272,17 @@ async def swapper(db: Path, swap_data: Path, results: Results, half: int, swap: 
     results.swap_started = time.perf_counter() - t0
     swap.set()  # reruns measured from now on may meet the new file
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "etl", "load", str(swap_data), "--db", str(db), cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "etl",
+        "load",
+        str(swap_data),
+        "--db",
+        str(db),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     results.swap_code, results.swap_output = process.returncode, output.decode(errors="replace")[-2000:]
     results.swap_finished = time.perf_counter() - t0
@@ -323,8 +342,10 @@ async def drive(base: str, server: subprocess.Popen, db: Path, swap_data: Path, 
             await asyncio.wait_for(swapping, timeout=600)
             results.wall = time.perf_counter() - t0
             others = descendants(os.getpid()) - {server.pid} - descendants(server.pid)
-            results.cpu = {"server": cpu_seconds({server.pid}) - cpu_before["server"],
-                           "browser": cpu_seconds(others) - cpu_before["browser"]}
+            results.cpu = {
+                "server": cpu_seconds({server.pid}) - cpu_before["server"],
+                "browser": cpu_seconds(others) - cpu_before["browser"],
+            }
             stop.set()
             await sampler
             memory["peak during sessions"] = peak[0]
@@ -343,11 +364,16 @@ def main() -> None:
     parser.add_argument("--swap", type=Path, help="files loaded mid-test (default: the demo set of seed 7, generated)")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--interactions", type=int, default=6)
-    parser.add_argument("--ramp", type=float, default=10.0, help="sessions start within this many seconds (all stay open together)")
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="sessions start within this many seconds (all stay open together)"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for any one wait in a session")
     parser.add_argument("--cap", type=float, default=300.0, help="seconds for all sessions together")
-    parser.add_argument("--one-context", action="store_true",
-                        help="sessions as tabs of one browser context (shared cache) instead of a context each")
+    parser.add_argument(
+        "--one-context",
+        action="store_true",
+        help="sessions as tabs of one browser context (shared cache) instead of a context each",
+    )
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle before the last memory reading")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -381,21 +407,29 @@ def main() -> None:
         port = server.base.rsplit(":", 1)[1]
 
         print(f"machine: {machine()}")
-        print(f"server: 127.0.0.1:{port}, warehouse copy of {args.db or 'the bundled sample'} ({rows:,} score rows); "
-              f"swap: {swap_data}")
-        print(f"sessions: {args.sessions} (started within {args.ramp:.0f} s, at most {results.peak_active} open at once, "
-              f"{'tabs of one context' if args.one_context else 'a browser context each'}), {args.interactions} interactions each, "
-              f"cap {args.cap:.0f} s; run took {results.wall:.1f} s")
+        print(
+            f"server: 127.0.0.1:{port}, warehouse copy of {args.db or 'the bundled sample'} ({rows:,} score rows); "
+            f"swap: {swap_data}"
+        )
+        print(
+            f"sessions: {args.sessions} (started within {args.ramp:.0f} s, at most {results.peak_active} open at once, "
+            f"{'tabs of one context' if args.one_context else 'a browser context each'}), {args.interactions} interactions each, "
+            f"cap {args.cap:.0f} s; run took {results.wall:.1f} s"
+        )
         # A session that neither completed nor recorded an error was stopped by the cap: not done either.
         errors = {k for k in results.failures if k >= 0}
         capped = set(range(args.sessions)) - results.completed - errors
-        print(f"failed sessions: {len(errors) + len(capped)} of {args.sessions} "
-              f"({len(errors)} with an error or timeout, {len(capped)} unfinished at the cap)")
+        print(
+            f"failed sessions: {len(errors) + len(capped)} of {args.sessions} "
+            f"({len(errors)} with an error or timeout, {len(capped)} unfinished at the cap)"
+        )
         for index, reason in sorted(results.failures.items()):
             print(f"  {'run' if index < 0 else f'session {index}'}: {reason}")
-        print(f"CPU during the sessions: server {results.cpu.get('server', 0):.0f} s, browser and driver "
-              f"{results.cpu.get('browser', 0):.0f} s, over {results.wall:.0f} s wall on {os.cpu_count()} cores; "
-              f"load average at the end {os.getloadavg()[0]:.1f} (other work on the machine counts too)")
+        print(
+            f"CPU during the sessions: server {results.cpu.get('server', 0):.0f} s, browser and driver "
+            f"{results.cpu.get('browser', 0):.0f} s, over {results.wall:.0f} s wall on {os.cpu_count()} cores; "
+            f"load average at the end {os.getloadavg()[0]:.1f} (other work on the machine counts too)"
+        )
         print(f"server health-check latency      {spread(results.health)}")
         print(f"open /, to first chart          {spread(results.open_root)}")
         print(f"open /bandingkan, to finished    {spread(results.open_page)}")
@@ -404,9 +438,11 @@ def main() -> None:
         print(f"reruns after the swap            {spread(results.reruns['after'])}")
         print(f"reruns, all                      {spread(sum(results.reruns.values(), []))}")
         if results.swap_started is not None:
-            print(f"swap: `python -m etl load` from {results.swap_started:.1f} s to {results.swap_finished:.1f} s "
-                  f"of the run, exit {results.swap_code}; afterwards a fresh visit plots "
-                  f"{'the new warehouse' if results.serves_new else 'THE SAME NUMBERS AS BEFORE (old warehouse?)'}")
+            print(
+                f"swap: `python -m etl load` from {results.swap_started:.1f} s to {results.swap_finished:.1f} s "
+                f"of the run, exit {results.swap_code}; afterwards a fresh visit plots "
+                f"{'the new warehouse' if results.serves_new else 'THE SAME NUMBERS AS BEFORE (old warehouse?)'}"
+            )
         for label, mb in memory.items():
             print(f"server RSS {label:<44} {mb:7.0f} MB")
         growth = memory[f"after {args.idle:.0f} s idle"] - memory["before sessions (after one warm-up visit)"]

@@ -64,8 +64,12 @@ def warehouse() -> tuple[Path, str]:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     db = Path(folder) / "zi.duckdb"
     print(f"ZI_DB not set: loading data/sample into {db} ...", flush=True)
-    subprocess.run([sys.executable, "-m", "etl", "load", str(ROOT / "data" / "sample"), "--db", str(db)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(ROOT / "data" / "sample"), "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     os.environ["ZI_DB"] = str(db)
     return db, "data/sample (temporary)"
 
@@ -95,7 +99,7 @@ def time_app(make, runs: int) -> tuple[float, float, str]:
 
 def page_queries(wh) -> dict[str, dict]:
     """The queries of the dashboard's own pages with the parameters a page starts with."""
-    from zi import queries
+    from zi.query import queries
 
     year = queries.years_available(wh)[0]
     provinces = [int(c) for c in queries.provinces_available(wh)["province_code"]]
@@ -105,24 +109,34 @@ def page_queries(wh) -> dict[str, dict]:
     latest = int(units["latest_year"].iat[0]) if not units.empty else year
     common = {"year": year, "stage": "TPI", "scope": "provinsi", "provinces": pair}
     return {
-        "data_status": {}, "provinces_available": {}, "years_available": {},
+        "data_status": {},
+        "provinces_available": {},
+        "years_available": {},
         "province_summary": {**common, "provinces": None},
-        "averages": common, "area_achievement": common, "unit_totals": common,
+        "averages": common,
+        "area_achievement": common,
+        "unit_totals": common,
         "area_trend": {k: common[k] for k in ("stage", "scope", "provinces")},
         "province_trend": {k: common[k] for k in ("stage", "scope", "provinces")},
         "unit_trend": {k: common[k] for k in ("stage", "scope", "provinces")},
         "slope": {k: common[k] for k in ("stage", "scope", "provinces")} | {"year_from": year - 1, "year_to": year},
         "units_list": {"provinces": pair[:1]},
-        "unit_scores": {"unit_id": unit}, "unit_items": {"unit_id": unit, "year": latest},
+        "unit_scores": {"unit_id": unit},
+        "unit_items": {"unit_id": unit, "year": latest},
         "unit_conditions": {"unit_id": unit, "year": latest},
-        "best_peer": {"unit_id": unit, "year": latest, "stage": "TPI"}, "unit_provenance": {"unit_id": unit},
-        "rule_thresholds": {}, "rule_weights": {}, "load_history": {}, "load_files": {},
-        "context_indices": {}, "national_awards": {},
+        "best_peer": {"unit_id": unit, "year": latest, "stage": "TPI"},
+        "unit_provenance": {"unit_id": unit},
+        "rule_thresholds": {},
+        "rule_weights": {},
+        "load_history": {},
+        "load_files": {},
+        "context_indices": {},
+        "national_awards": {},
     }
 
 
 def time_queries(db: Path, runs: int, target: float) -> None:
-    from zi.db import Warehouse
+    from zi.query.db import Warehouse
 
     wh = Warehouse.open(db)
     rows = []
@@ -154,8 +168,8 @@ def main() -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from streamlit.testing.v1 import AppTest
 
-    from zi.db import Warehouse
-    from zi.queries import data_status
+    from zi.query.db import Warehouse
+    from zi.query.queries import data_status
 
     db, source = warehouse()
     wh = Warehouse.open(db)
@@ -163,11 +177,17 @@ def main() -> None:
     wh.close()
     target = args.target or (0.5 if score_rows <= 20_000 else 2.0)
     pages = registered_pages()
-    chosen = {url: path for url, path in pages.items() if not args.pages or url in args.pages or (url == "" and "ringkasan" in args.pages)}
+    chosen = {
+        url: path
+        for url, path in pages.items()
+        if not args.pages or url in args.pages or (url == "" and "ringkasan" in args.pages)
+    }
 
     print(f"warehouse: {db} ({source}; {score_rows} score rows, {db.stat().st_size / 1e6:.1f} MB)")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"target {target} s per run; warm = median of {args.runs} reruns\n")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"target {target} s per run; warm = median of {args.runs} reruns\n"
+    )
     for path in chosen.values():  # imports once, so `cold` is about caches, not about importing Plotly
         AppTest.from_file(str(path), default_timeout=600).run(timeout=600)
     base_cold, base_warm, _ = time_app(lambda: AppTest.from_string(BASELINE, default_timeout=600), args.runs)
@@ -176,8 +196,10 @@ def main() -> None:
     for url, path in chosen.items():
         cold, warm, problem = time_app(lambda path=path: AppTest.from_file(str(path), default_timeout=600), args.runs)
         verdict = "ok" if cold < target and warm < target else ("warm ok, cold over" if warm < target else "OVER")
-        print(f"{url or 'ringkasan':<14} {cold:8.3f} {warm:8.3f} {warm / base_warm:7.1f}  {verdict}"
-              + (f"  EXCEPTION: {problem}" if problem else ""))
+        print(
+            f"{url or 'ringkasan':<14} {cold:8.3f} {warm:8.3f} {warm / base_warm:7.1f}  {verdict}"
+            + (f"  EXCEPTION: {problem}" if problem else "")
+        )
     if args.queries:
         time_queries(db, args.runs, target)
 

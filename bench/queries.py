@@ -6,7 +6,7 @@ plain pandas from the CSV files (what a user would otherwise write), measured in
 
 Without the warehouse at --db it is built first (`python -m etl generate --scale national` into
 --data if that is missing too, then `python -m etl load`). Each query in `zi/sql/queries/*.sql` runs
-through `zi.db.Warehouse.query`, the dashboard's one way to the warehouse (cursor, bound parameters,
+through `zi.query.db.Warehouse.query`, the dashboard's one way to the warehouse (cursor, bound parameters,
 result as a DataFrame), with the parameters a page starts with: latest year, TPI, the default pair of
 provinces, and both scopes where the query has one. One warm-up, then the median of --runs.
 
@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from zi.db import QUERY_DIR, Warehouse, sql  # noqa: E402
-from zi.rules import AREAS, load_rules  # noqa: E402
+from zi.domain.rules import AREAS, load_rules  # noqa: E402
+from zi.query.db import QUERY_DIR, Warehouse, sql  # noqa: E402
 
 TARGET_MS = 50.0
-# The dashboard's opening state (zi.ui: DEFAULT_PROVINCES, stage_filter default, newest year first).
+# The dashboard's opening state (zi.present.ui: DEFAULT_PROVINCES, stage_filter default, newest year first).
 PROVINCES = [62, 32]
 STAGE = "TPI"
 PREDICATE = "WBK"
@@ -54,26 +54,26 @@ VARIANTS = {
 }
 # Questions an analyst asks of the contract's views directly (not through a page).
 ANALYST = {
-    "scores: per provinsi & tahap, satu tahun":
-        "SELECT province, stage, count(*) AS n, avg(total) AS mean_total FROM scores WHERE year = $year GROUP BY ALL",
-    "scores: predikat per tahun":
-        "SELECT year, predikat, count(*) AS n FROM scores WHERE predikat IS NOT NULL GROUP BY ALL",
+    "scores: per provinsi & tahap, satu tahun": "SELECT province, stage, count(*) AS n, avg(total) AS mean_total FROM scores WHERE year = $year GROUP BY ALL",
+    "scores: predikat per tahun": "SELECT year, predikat, count(*) AS n FROM scores WHERE predikat IS NOT NULL GROUP BY ALL",
     "scores: satu unit, semua tahun": "SELECT * FROM scores WHERE unit_id = $unit_id ORDER BY year, stage",
-    "score_items: capaian area nasional":
-        "SELECT area, avg(pct) AS pct FROM score_items WHERE level = 'area' AND year = $year AND stage = $stage GROUP BY ALL",
-    "score_conditions: syarat gagal":
-        "SELECT predicate, condition, count(*) FILTER (WHERE NOT met) AS failed FROM score_conditions "
-        "WHERE year = $year AND stage = $stage GROUP BY ALL",
+    "score_items: capaian area nasional": "SELECT area, avg(pct) AS pct FROM score_items WHERE level = 'area' AND year = $year AND stage = $stage GROUP BY ALL",
+    "score_conditions: syarat gagal": "SELECT predicate, condition, count(*) FILTER (WHERE NOT met) AS failed FROM score_conditions "
+    "WHERE year = $year AND stage = $stage GROUP BY ALL",
 }
 
 
 def machine() -> str:
     import duckdb
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
+    )
     mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
-    return (f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, pandas {pd.__version__}")
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, pandas {pd.__version__}"
+    )
 
 
 def ensure_warehouse(db: Path, data: Path) -> None:
@@ -83,8 +83,9 @@ def ensure_warehouse(db: Path, data: Path) -> None:
         print(f"membuat data nasional di {data} …", flush=True)
         subprocess.run([sys.executable, "-m", "etl", "generate", "--out", str(data), "--scale", "national"], cwd=ROOT, check=True)
     print(f"memuat {data} ke {db} …", flush=True)
-    subprocess.run([sys.executable, "-m", "etl", "load", str(data), "--db", str(db)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(data), "--db", str(db)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def parameter_pool(wh: Warehouse) -> dict:
@@ -96,20 +97,35 @@ def parameter_pool(wh: Warehouse) -> dict:
         unit = con.execute(
             "SELECT unit_id, unit, jenis_unit FROM scores WHERE province_code = $p AND year = $y AND stage = $s "
             "ORDER BY instansi_level = 'provinsi' DESC, unit_id LIMIT 1",
-            {"p": PROVINCES[0], "y": year, "s": STAGE}).fetchone()
+            {"p": PROVINCES[0], "y": year, "s": STAGE},
+        ).fetchone()
         load_id = con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
     finally:
         con.close()
     settings = rules.kaji_tiru
     return {
-        "year": year, "stage": STAGE, "scope": SCOPES[0], "provinces": PROVINCES, "predicate": PREDICATE,
-        "unit_id": unit[0], "load_id": load_id, "area": AREAS[0], "exclude_provinces": PROVINCES[:1],
-        "learner_unit": unit[1], "learner_jenis": unit[2], "year_from": year - 1, "year_to": year,
-        # as zi.queries.peer_candidates binds them
-        "stopwords": list(settings["name_stopwords"]), "recent_years": int(settings["recent_years"]),
-        "improve_scale": float(settings["improve_scale"]), "w_strength": float(settings["w_strength"]),
-        "w_similar": float(settings["w_similar"]), "w_improve": float(settings["w_improve"]),
-        "w_predicate": float(settings["w_predicate"]), "limit": int(settings["peers_shown"]),
+        "year": year,
+        "stage": STAGE,
+        "scope": SCOPES[0],
+        "provinces": PROVINCES,
+        "predicate": PREDICATE,
+        "unit_id": unit[0],
+        "load_id": load_id,
+        "area": AREAS[0],
+        "exclude_provinces": PROVINCES[:1],
+        "learner_unit": unit[1],
+        "learner_jenis": unit[2],
+        "year_from": year - 1,
+        "year_to": year,
+        # as zi.query.queries.peer_candidates binds them
+        "stopwords": list(settings["name_stopwords"]),
+        "recent_years": int(settings["recent_years"]),
+        "improve_scale": float(settings["improve_scale"]),
+        "w_strength": float(settings["w_strength"]),
+        "w_similar": float(settings["w_similar"]),
+        "w_improve": float(settings["w_improve"]),
+        "w_predicate": float(settings["w_predicate"]),
+        "limit": int(settings["peers_shown"]),
     }
 
 
@@ -129,7 +145,7 @@ def cases(pool: dict) -> list[tuple[str, str, dict]]:
             continue
         for label, overrides in VARIANTS.get(name, [("", {})]):
             params = {n: overrides.get(n, pool[n]) for n in wanted}
-            for scope in (SCOPES if "scope" in wanted else (None,)):
+            for scope in SCOPES if "scope" in wanted else (None,):
                 shown = " · ".join(part for part in (label, scope) if part)
                 out.append((name, shown, params | ({"scope": scope} if scope else {})))
     return out
@@ -158,6 +174,7 @@ def analyst_query(wh: Warehouse, text: str, params: dict):
             return cursor.execute(text, {n: params[n] for n in names_in(text)}).df()
         finally:
             cursor.close()
+
     return run
 
 
@@ -191,24 +208,40 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
         rows = rekap[rekap["tahun"] == year]
         activity = rows.groupby("province_code").agg(units=("unit_kerja", "nunique"))
         activity["proposed"] = rows[rows["tahap"] == "TPN"].groupby("province_code")["unit_kerja"].nunique()
-        stats = rows[rows["tahap"] == stage].groupby("province_code").agg(
-            assessed=("total", "size"), mean_total=("total", "mean"), std_total=("total", "std"), mean_pct=("total_pct", "mean"))
+        stats = (
+            rows[rows["tahap"] == stage]
+            .groupby("province_code")
+            .agg(
+                assessed=("total", "size"),
+                mean_total=("total", "mean"),
+                std_total=("total", "std"),
+                mean_pct=("total_pct", "mean"),
+            )
+        )
         out = activity.join(stats)
         out["rank"] = out["mean_pct"].rank(ascending=False, method="min")
         return out.reset_index()
 
     def achievement():  # area achievement per province for the pair
         rows = rekap[(rekap["tahun"] == year) & (rekap["tahap"] == stage) & rekap["province_code"].isin(provinces)]
-        long = rows.melt(id_vars=["province_code", "rubric"], value_vars=[a.lower() for a in AREAS], var_name="area", value_name="points")
+        long = rows.melt(
+            id_vars=["province_code", "rubric"], value_vars=[a.lower() for a in AREAS], var_name="area", value_name="points"
+        )
         long["weight"] = [weights[key] for key in zip(long["rubric"], long["area"])]
         long["pct"] = 100 * long["points"] / long["weight"]
-        return long.groupby(["province_code", "area"]).agg(units=("points", "size"), mean_points=("points", "mean"),
-                                                          pct=("pct", "mean")).reset_index()
+        return (
+            long.groupby(["province_code", "area"])
+            .agg(units=("points", "size"), mean_points=("points", "mean"), pct=("pct", "mean"))
+            .reset_index()
+        )
 
     def trend():  # province trend: mean total and % of maximum per year
         rows = rekap[(rekap["tahap"] == stage) & rekap["province_code"].isin(provinces)]
-        return rows.groupby(["province_code", "tahun"]).agg(assessed=("total", "size"), mean_total=("total", "mean"),
-                                                           mean_pct=("total_pct", "mean")).reset_index()
+        return (
+            rows.groupby(["province_code", "tahun"])
+            .agg(assessed=("total", "size"), mean_total=("total", "mean"), mean_pct=("total_pct", "mean"))
+            .reset_index()
+        )
 
     every = pool | {"scope": "semua"}
     return {
@@ -238,7 +271,15 @@ def explain(wh: Warehouse, name: str, params: dict) -> None:
     def walk(node: dict, depth: int) -> None:
         info = node.get("extra_info", {})
         what = info.get("Table") or info.get("Join Type") or info.get("Aggregates") or info.get("Groups") or ""
-        flat.append((node.get("timing", 0.0), depth, node.get("name", "?"), node.get("operator_cardinality", node.get("intermediate_rows", 0)), str(what)[:70]))
+        flat.append(
+            (
+                node.get("timing", 0.0),
+                depth,
+                node.get("name", "?"),
+                node.get("operator_cardinality", node.get("intermediate_rows", 0)),
+                str(what)[:70],
+            )
+        )
         for child in node.get("children", []):
             walk(child, depth + 1)
 
@@ -270,8 +311,10 @@ def main() -> None:
 
     rows = wh._con.execute("SELECT count(*) FROM scores").fetchone()[0]
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the start")
-    print(f"warehouse: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {rows:,} score rows); "
-          f"parameters: year {pool['year']}, {pool['stage']}, provinces {pool['provinces']}, unit {pool['unit_id']!r}")
+    print(
+        f"warehouse: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {rows:,} score rows); "
+        f"parameters: year {pool['year']}, {pool['stage']}, provinces {pool['provinces']}, unit {pool['unit_id']!r}"
+    )
     print(f"median of {args.runs} runs after one warm-up; target {TARGET_MS:.0f} ms\n")
     print(f"{'query':<22} {'variant':<38} {'rows':>7} {'ms':>8} {'cpu ms':>8}")
     medians = {}
@@ -288,8 +331,10 @@ def main() -> None:
         medians[("analyst", label)] = ms
         print(f"{'analyst':<22} {label:<38} {n:>7} {ms:>8.1f} {cpu:>8.1f}{'  > target' if ms > TARGET_MS else ''}")
     over = [key for key, ms in medians.items() if ms > TARGET_MS]
-    print(f"\n{len(medians) - len(over)}/{len(medians)} under {TARGET_MS:.0f} ms median"
-          + (f"; over: {', '.join(' '.join(k).strip() for k in over)}" if over else ""))
+    print(
+        f"\n{len(medians) - len(over)}/{len(medians)} under {TARGET_MS:.0f} ms median"
+        + (f"; over: {', '.join(' '.join(k).strip() for k in over)}" if over else "")
+    )
 
     started = time.perf_counter()
     rekap = read_csvs(args.data)

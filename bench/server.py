@@ -38,17 +38,34 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(script: Path, log_path: Path, env: dict[str, str] | None = None, cwd: Path = ROOT, timeout: float = 90) -> Iterator[Server]:
+def serve(
+    script: Path, log_path: Path, env: dict[str, str] | None = None, cwd: Path = ROOT, timeout: float = 90
+) -> Iterator[Server]:
     """`streamlit run script` (from `cwd`, with `env` over this process's environment) until the
     block ends; its output goes to `log_path`."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=cwd, env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})},
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=cwd,
+            env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_healthy(process, base, log_path, script, timeout)
@@ -72,5 +89,7 @@ def _wait_until_healthy(process: subprocess.Popen, base: str, log_path: Path, sc
                 if response.status == 200 and response.read().strip() == b"ok":
                     return
         if time.monotonic() > deadline:
-            raise ServerFailed(f"{script.name}: no answer on /_stcore/health within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+            raise ServerFailed(
+                f"{script.name}: no answer on /_stcore/health within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}"
+            )
         time.sleep(0.3)

@@ -1,5 +1,5 @@
 """Benchmark: export a warehouse to Parquet, then time the dashboard's queries on the DuckDB file and
-on the dataset (local folder), as the dashboard runs them (zi.db.Warehouse). Figures go to
+on the dataset (local folder), as the dashboard runs them (zi.query.db.Warehouse). Figures go to
 docs/performance.md with the machine they ran on.
 
     python deploy/bench_dataset.py /tmp/zi_national.duckdb [--out /tmp/zi_national_pq] [--repeat 5]
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zi.db import Warehouse  # noqa: E402
+from zi.query.db import Warehouse  # noqa: E402
 
 # A unit with rows in every year of the national generator's output is looked up at run time.
 QUERIES = {
@@ -58,16 +58,23 @@ def main() -> int:
 
     print(f"mesin: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "etl", "export", "--db", str(args.db), "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "export", "--db", str(args.db), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         print(result.stdout + result.stderr)
         return 1
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     files = [p for p in Path(os.path.realpath(out)).rglob("*") if p.is_file()]
-    print(f"ekspor: {seconds:.1f} s, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} file, "
-          f"puncak memori {peak:.0f} MB (warehouse {args.db.stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"ekspor: {seconds:.1f} s, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB, {len(files)} file, "
+        f"puncak memori {peak:.0f} MB (warehouse {args.db.stat().st_size / 1e6:.1f} MB)"
+    )
 
     started = time.perf_counter()
     file = Warehouse.open(args.db)

@@ -136,7 +136,7 @@ for i in $(seq 1 "$n"); do
     wait_healthy "$(cat "$WORKDIR/replika-$i.address")" "$(cat "$WORKDIR/replika-$i.pid")" || exit 1
 done
 
-MAX_BODY="$(cd "$ROOT" && "$PYTHON_BIN" -c 'from zi.rules import load_rules; print(int(load_rules().limits["upload_max_mb"]) + 1)')m"
+MAX_BODY="$(cd "$ROOT" && "$PYTHON_BIN" -c 'from zi.domain.rules import load_rules; print(int(load_rules().limits["upload_max_mb"]) + 1)')m"
 "$PYTHON_BIN" - "$ROOT/deploy/nginx.conf.template" "$WORKDIR/nginx.conf" "$WORKDIR" "$LISTEN" "$SERVERS" "$MAX_BODY" <<'EOF'
 import sys
 template, target, prefix, listen, servers, max_body = sys.argv[1:]

@@ -17,21 +17,29 @@ import pyarrow
 
 from etl import report as json_report
 from etl.load import SAMPLE_MANIFEST, LoadReport, expand_paths, run
-from etl.warehouse import default_db_path
+from etl.write.warehouse import default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="ETL penilaian Zona Integritas ke DuckDB")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("load", "muat file ke gudang data (satu transaksi)"), ("check", "periksa file saja; tidak ada yang ditulis")):
+    for name, text in (
+        ("load", "muat file ke gudang data (satu transaksi)"),
+        ("check", "periksa file saja; tidak ada yang ditulis"),
+    ):
         command = commands.add_parser(name, help=text)
         command.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file CSV/XLSX atau folder")
         command.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
         _machine_options(command)
         # The dashboard reads an upload from a path it generated; the user's own file name is only
         # ever a label (it may be anything, and is never opened as a path).
-        command.add_argument("--name", action="append", default=[], metavar="PATH=NAMA",
-                             help="nama file yang ditampilkan untuk PATH (boleh diulang)")
+        command.add_argument(
+            "--name",
+            action="append",
+            default=[],
+            metavar="PATH=NAMA",
+            help="nama file yang ditampilkan untuk PATH (boleh diulang)",
+        )
     rollback = commands.add_parser("rollback", help="kembalikan gudang data ke versi setelah muatan tertentu")
     rollback.add_argument("version", type=int, metavar="MUATAN", help="nomor muatan yang versinya disimpan di versions/")
     rollback.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
@@ -65,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if any("=" not in n for n in args.name):
         parser.error("--name harus berbentuk PATH=NAMA")
     shown = {Path(path): name for path, name in (n.split("=", 1) for n in args.name)}  # a generated PATH has no '='
-    report = run([(f, shown.get(f, f.name)) for f in files], db, write=args.command == "load", progress=_progress, loaded_by=args.by)
+    report = run(
+        [(f, shown.get(f, f.name)) for f in files], db, write=args.command == "load", progress=_progress, loaded_by=args.by
+    )
     report.warnings[:0] = skipped
     if args.json:
         print(json_report.dumps(json_report.load_dict(report, args.command, db)))
@@ -88,7 +98,7 @@ def _usage(messages: list[str], as_json: bool) -> int:
 
 
 def _rollback(db: Path, version: int, by: str | None, as_json: bool) -> int:
-    from etl.rollback import VersionMissing, rollback, versions_text
+    from etl.write.rollback import VersionMissing, rollback, versions_text
 
     try:
         report = rollback(db, version, loaded_by=by)
@@ -99,8 +109,10 @@ def _rollback(db: Path, version: int, by: str | None, as_json: bool) -> int:
     elif report.refused:
         print("\n".join(report.problems) + "\nDITOLAK: gudang data tidak diubah.")
     elif report.written:
-        print(f"SELESAI: muatan #{report.load_id} ({report.note}) ke {db}. "
-              f"Dikembalikan: {_per_table(report.restored)}; dikeluarkan ke riwayat: {_per_table(report.taken_out)}.")
+        print(
+            f"SELESAI: muatan #{report.load_id} ({report.note}) ke {db}. "
+            f"Dikembalikan: {_per_table(report.restored)}; dikeluarkan ke riwayat: {_per_table(report.taken_out)}."
+        )
     else:
         print(f"TIDAK ADA PERUBAHAN: isi gudang data {db} sudah sama dengan versi setelah muatan #{version}.")
     return 1 if report.refused else 0
@@ -146,7 +158,7 @@ def _print_report(report: LoadReport, command: str, db: Path) -> None:
 
 
 def _export(db: Path, out: Path) -> int:
-    from etl.export import ExportError, UsageError, export
+    from etl.write.export import ExportError, UsageError, export
 
     try:
         report = export(db, out)
@@ -156,17 +168,21 @@ def _export(db: Path, out: Path) -> int:
         print(f"DITOLAK: {error}", file=sys.stderr)
         return 1
     rows = sum(report.relations.values())
-    print(f"SELESAI: {len(report.relations)} relasi, {rows} baris, {report.files} file Parquet "
-          f"({report.bytes / 1e6:.1f} MB) ke {out} -> {report.snapshot.name} dalam {report.seconds:.1f} detik.")
+    print(
+        f"SELESAI: {len(report.relations)} relasi, {rows} baris, {report.files} file Parquet "
+        f"({report.bytes / 1e6:.1f} MB) ke {out} -> {report.snapshot.name} dalam {report.seconds:.1f} detik."
+    )
     return 0
 
 
 def _generate(out: Path, scale: str, seed: int) -> int:
-    from etl.generate import generate
+    from etl.sample.generate import generate
 
     paths = generate(out, scale=scale, seed=seed)
     manifest = out / SAMPLE_MANIFEST.name
-    manifest.write_text("".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths)), encoding="utf-8")
+    manifest.write_text(
+        "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths)), encoding="utf-8"
+    )
     print(f"{len(paths)} file contoh ditulis ke {out} (seed {seed}, skala {scale})")
     return 0
 

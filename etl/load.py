@@ -17,14 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import practices
-from etl import preview as change_preview
-from etl import vocabulary as vocab
-from etl import warehouse
+from etl.check import practices
+from etl.check.validate import KEY, validate
 from etl.problems import FileRefused, Problem
-from etl.read import Source, read_source
-from etl.validate import KEY, validate
-from zi.rules import DATA_DIR, Rules, load_rules
+from etl.read import vocabulary as vocab
+from etl.read.tables import Source, read_source
+from etl.write import preview as change_preview
+from etl.write import warehouse
+from zi.domain.rules import DATA_DIR, Rules, load_rules
 
 INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv"}
 SAMPLE_MANIFEST = DATA_DIR / "sample" / "MANIFEST.sha256"
@@ -55,7 +55,7 @@ class LoadReport:
     load_id: int | None = None
     written: bool = False
     seconds: float = 0.0
-    # What the load adds and replaces, row by row (capped lists, full totals): see etl.preview.
+    # What the load adds and replaces, row by row (capped lists, full totals): see etl.write.preview.
     preview: dict = field(default_factory=dict)
 
     @property
@@ -129,8 +129,9 @@ def run(
             con.execute("COMMIT")
             progress("menyimpan", len(files), len(files))
             # The outgoing file holds loads up to this one's id - 1 (ids are max + 1); it is kept for rollback.
-            warehouse.publish(con, work, db, outgoing_load=report.load_id - 1,
-                              keep_versions=int(rules.limits.get("keep_versions", 0)))
+            warehouse.publish(
+                con, work, db, outgoing_load=report.load_id - 1, keep_versions=int(rules.limits.get("keep_versions", 0))
+            )
             report.written = True
         finally:
             if not report.written:
@@ -142,6 +143,7 @@ def run(
 def _read_all(files: list[tuple[Path, str]], rules: Rules) -> Iterator[tuple[str, Source | Problem]]:
     """Each file read, or the problem that refused it, in the order given. A few files are read at
     once: pyarrow parses without holding the GIL, and one national file rarely fills a core."""
+
     def read(item: tuple[Path, str]) -> tuple[str, Source | Problem]:
         path, name = item
         try:
@@ -176,8 +178,15 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
         ).fetchone()
         counts[table] = (added, replaced, unchanged)
         # Before the warehouse table changes: the preview compares with the values it holds now.
-        report.preview.update(change_preview.collect(con, table, rules, int(rules.limits.get("preview_max_rows", 2000)),
-                                                     compared=(*REKAP_META, *vocab.indicator_columns(rules))))
+        report.preview.update(
+            change_preview.collect(
+                con,
+                table,
+                rules,
+                int(rules.limits.get("preview_max_rows", 2000)),
+                compared=(*REKAP_META, *vocab.indicator_columns(rules)),
+            )
+        )
         if not write or added + replaced == 0:
             continue
         match = f"{' AND '.join(f'c.{k} = t.{k}' for k in KEY)}{' AND c.code = t.code' if table == 'rincian' else ''}"
@@ -200,17 +209,34 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     report.load_id = load_id
     con.execute(
         "INSERT INTO loads VALUES ($id, $at, $by, $rules, $ra, $rr, $ia, $ir, NULL)",
-        {"id": load_id, "at": dt.datetime.now(), "by": loaded_by or _user(), "rules": rules.version,
-         "ra": report.rekap_added, "rr": report.rekap_replaced, "ia": report.rincian_added, "ir": report.rincian_replaced},
+        {
+            "id": load_id,
+            "at": dt.datetime.now(),
+            "by": loaded_by or _user(),
+            "rules": rules.version,
+            "ra": report.rekap_added,
+            "rr": report.rekap_replaced,
+            "ia": report.rincian_added,
+            "ir": report.rincian_replaced,
+        },
     )
     samples = sample_hashes()
     for index, source in enumerate(sources):
-        rubrics = con.execute("SELECT string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed WHERE _file = $f",
-                              {"f": index}).fetchone()[0]
+        rubrics = con.execute(
+            "SELECT string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed WHERE _file = $f", {"f": index}
+        ).fetchone()[0]
         con.execute(
             "INSERT INTO load_files VALUES ($id, $name, $sha, $kind, $rows, $rubrics, $dialect, $sample)",
-            {"id": load_id, "name": source.name, "sha": source.sha256, "kind": source.kind, "rows": source.rows,
-             "rubrics": rubrics, "dialect": json.dumps(source.dialect, ensure_ascii=False), "sample": source.sha256 in samples},
+            {
+                "id": load_id,
+                "name": source.name,
+                "sha": source.sha256,
+                "kind": source.kind,
+                "rows": source.rows,
+                "rubrics": rubrics,
+                "dialect": json.dumps(source.dialect, ensure_ascii=False),
+                "sample": source.sha256 in samples,
+            },
         )
 
 

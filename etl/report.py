@@ -26,8 +26,13 @@ STATUS_TEXT = {
 
 def problem_dict(problem: Problem) -> dict:
     return {
-        "file": problem.file, "sheet": problem.sheet, "row": problem.row, "column": problem.column,
-        "value": problem.value, "reason": problem.reason, "text": str(problem),
+        "file": problem.file,
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "value": problem.value,
+        "reason": problem.reason,
+        "text": str(problem),
     }
 
 
@@ -79,8 +84,10 @@ def rollback_dict(report, db: Path) -> dict:
         "restored": report.restored,
         "taken_out": report.taken_out,
         "note": report.note,
-        "problems": [{"file": None, "sheet": None, "row": None, "column": None, "value": None, "reason": p, "text": p}
-                     for p in report.problems],
+        "problems": [
+            {"file": None, "sheet": None, "row": None, "column": None, "value": None, "reason": p, "text": p}
+            for p in report.problems
+        ],
         "seconds": round(report.seconds, 3),
     }
 

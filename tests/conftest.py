@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # `pytest` run from anywhere still imports etl an
     sys.path.insert(0, str(ROOT))
 
 from etl.__main__ import main  # noqa: E402
-from zi.rules import load_rules  # noqa: E402
+from zi.domain.rules import load_rules  # noqa: E402
 
 # Columns of a 90/2021 rekap row, and one valid row per rubric that tests copy and change.
 # 90/2021: pengungkit 6+5+8+8+12+8 = 47, hasil 16+4+15 = 35, total 82.
@@ -91,8 +91,7 @@ def problem_lines(output: str, file_name: str) -> list[str]:
     """The report's problem lines about `file_name` (not its 'N baris (...)' summary line)."""
     summary = re.compile(re.escape(file_name) + r": \d+ baris \(")
     return [
-        line for line in output.splitlines()
-        if line.startswith((f"{file_name}, ", f"{file_name}: ")) and not summary.match(line)
+        line for line in output.splitlines() if line.startswith((f"{file_name}, ", f"{file_name}: ")) and not summary.match(line)
     ]
 
 
@@ -137,8 +136,11 @@ def db(tmp_path) -> Path:
 @pytest.fixture
 def loaded_db(tmp_path) -> Path:
     """A warehouse holding one 90/2021 row and one 52/2014 row (Inspektorat, Kalteng)."""
-    source = write_csv(tmp_path / "base", "awal.csv", f"{HEADER_90},hasil_bersih,hasil_pelayanan\n{ROW_90},,\n"
-                       "62,Inspektorat,2020,TPI,4,4,12,8,12,8,,,,16,15\n")
+    source = write_csv(
+        tmp_path / "base",
+        "awal.csv",
+        f"{HEADER_90},hasil_bersih,hasil_pelayanan\n{ROW_90},,\n62,Inspektorat,2020,TPI,4,4,12,8,12,8,,,,16,15\n",
+    )
     path = tmp_path / "wh" / "zi.duckdb"
     code, out = load(source, path)
     assert code == 0, out

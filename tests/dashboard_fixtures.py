@@ -33,7 +33,12 @@ def build_warehouse(sources: list[Path], db: Path) -> Path:
     env = {k: v for k, v in os.environ.items() if k != "ZI_DB"}
     result = subprocess.run(
         [sys.executable, "-m", "etl", "load", *map(str, sources), "--db", str(db)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0 and db.exists(), f"etl load {sources} refused:\n{result.stdout}\n{result.stderr}"
     return db

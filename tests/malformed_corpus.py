@@ -94,7 +94,7 @@ def _forged_sizes(base: bytes, claimed: int) -> bytes:
     data = bytearray(base)
     at = data.find(b"PK\x01\x02")
     while at != -1:
-        data[at + 24:at + 28] = claimed.to_bytes(4, "little")  # uncompressed size field
+        data[at + 24 : at + 28] = claimed.to_bytes(4, "little")  # uncompressed size field
         at = data.find(b"PK\x01\x02", at + 4)
     return bytes(data)
 
@@ -113,9 +113,13 @@ def build(folder: Path) -> list[Case]:
             ragged = [*base, _row("Inspektorat") + ["99", "catatan lepas"]]
             cases.append(Case(_csv(folder, f"ragged_{tag}.csv", ragged, delimiter, encoding), ["baris 4", "lebih banyak sel"]))
             twice = [*base, HEADER, _row("Inspektorat")]
-            cases.append(Case(_csv(folder, f"judul_ganda_{tag}.csv", twice, delimiter, encoding), ["baris 4", "provinsi tidak dikenal"]))
+            cases.append(
+                Case(_csv(folder, f"judul_ganda_{tag}.csv", twice, delimiter, encoding), ["baris 4", "provinsi tidak dikenal"])
+            )
             subtotal = [*base, ["62", "JUMLAH", "", "", "12", "10", "16", "16", "24", "16", "32", "8", "30"]]
-            cases.append(Case(_csv(folder, f"subtotal_{tag}.csv", subtotal, delimiter, encoding), ["baris 4", "tahun wajib diisi"]))
+            cases.append(
+                Case(_csv(folder, f"subtotal_{tag}.csv", subtotal, delimiter, encoding), ["baris 4", "tahun wajib diisi"])
+            )
             words = [*base, _row("Inspektorat", mp="delapan")]
             cases.append(Case(_csv(folder, f"bukan_angka_{tag}.csv", words, delimiter, encoding), ["baris 4", "bukan angka"]))
         # a delimiter the contract does not promise: the key columns are never found
@@ -136,8 +140,11 @@ def build(folder: Path) -> list[Case]:
         "arsip_gzip.csv": b"\x1f\x8b\x08\x00" + bytes(rng.randrange(256) for _ in range(1024)),
         "excel_lama.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024),
         "excel_lama.csv": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024),
-        "zip_biasa.xlsx": _rezip(valid_xlsx, {m: None for m in zipfile.ZipFile(io.BytesIO(valid_xlsx)).namelist()},
-                                 {"catatan.txt": b"bukan buku kerja"}),
+        "zip_biasa.xlsx": _rezip(
+            valid_xlsx,
+            {m: None for m in zipfile.ZipFile(io.BytesIO(valid_xlsx)).namelist()},
+            {"catatan.txt": b"bukan buku kerja"},
+        ),
         "xlsx_terpotong.xlsx": valid_xlsx[: len(valid_xlsx) * 6 // 10],
         "xlsx_rusak.csv": valid_xlsx[:200] + bytes(rng.randrange(256) for _ in range(len(valid_xlsx) - 200)),
         "kosong.csv": b"",
@@ -163,14 +170,18 @@ def build(folder: Path) -> list[Case]:
         "bom_ukuran_palsu.xlsx": _forged_sizes(valid_xlsx, 3_000_000_000),
         "bom_anggota_banyak.xlsx": _rezip(valid_xlsx, {}, {f"xl/x/{i}.xml": b"<a/>" * 40_000 for i in range(700)}),
     }
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
-              + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
-              + b'<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        + b'<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
     bombs["bom_entitas_xml.xlsx"] = _rezip(valid_xlsx, {"xl/worksheets/sheet1.xml": laughs})
-    external = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
-                b'<c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>')
+    external = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>'
+    )
     bombs["entitas_eksternal.xlsx"] = _rezip(valid_xlsx, {"xl/worksheets/sheet1.xml": external})
     bombs["bom_bernama.csv"] = bombs["bom_rasio_sheet.xlsx"]  # type decided by content, not by the name
     for name, data in bombs.items():
@@ -181,17 +192,29 @@ def build(folder: Path) -> list[Case]:
     merged = {
         # the merge swallows `unit_kerja` (only the top-left cell of a merge keeps its value)
         "gabung_judul_kunci.xlsx": (_xlsx_bytes(good, merges=("A1:B1",)), ["kolom wajib"]),
-        "gabung_tahun_tahap.xlsx": (_xlsx_bytes([[*HEADER[:2], "tahun / tahap", None, *HEADER[4:]], *good[1:]], merges=("C1:D1",)),
-                                    ["kolom wajib"]),
+        "gabung_tahun_tahap.xlsx": (
+            _xlsx_bytes([[*HEADER[:2], "tahun / tahap", None, *HEADER[4:]], *good[1:]], merges=("C1:D1",)),
+            ["kolom wajib"],
+        ),
         # a two-row header whose second row is merged over the key columns
-        "gabung_dua_baris.xlsx": (_xlsx_bytes([["Identitas", None, None, None, "Pengungkit"], ["Unit", None, "Periode", None], *good[1:]],
-                                              merges=("A1:D1", "A2:B2", "C2:D2")), ["kolom wajib"]),
+        "gabung_dua_baris.xlsx": (
+            _xlsx_bytes(
+                [["Identitas", None, None, None, "Pengungkit"], ["Unit", None, "Periode", None], *good[1:]],
+                merges=("A1:D1", "A2:B2", "C2:D2"),
+            ),
+            ["kolom wajib"],
+        ),
         # a province merged down the rows: only the first row carries it
-        "gabung_provinsi_turun.xlsx": (_xlsx_bytes([HEADER, _row("Dinas Pariwisata"), _row("Badan Keuangan"), _row("Inspektorat")],
-                                                   merges=("A2:A4",)), ["baris 3", "provinsi wajib diisi"]),
+        "gabung_provinsi_turun.xlsx": (
+            _xlsx_bytes([HEADER, _row("Dinas Pariwisata"), _row("Badan Keuangan"), _row("Inspektorat")], merges=("A2:A4",)),
+            ["baris 3", "provinsi wajib diisi"],
+        ),
         "rumus_tanpa_nilai.xlsx": (_xlsx_bytes([HEADER, _row("Dinas Pariwisata", mp="=2+4")]), ["baris 2", "rumus tanpa nilai"]),
         "judul_ganda.xlsx": (_xlsx_bytes([*good, HEADER, _row("Inspektorat")]), ["baris 4", "provinsi tidak dikenal"]),
-        "subtotal.xlsx": (_xlsx_bytes([*good, ["62", "Jumlah", None, None, 12, 10, 16, 16, 24, 16, 32, 8, 30]]), ["baris 4", "tahun wajib"]),
+        "subtotal.xlsx": (
+            _xlsx_bytes([*good, ["62", "Jumlah", None, None, 12, 10, 16, 16, 24, 16, 32, 8, 30]]),
+            ["baris 4", "tahun wajib"],
+        ),
         "judul_terlalu_bawah.xlsx": (_xlsx_bytes([[f"judul {i}"] for i in range(31)] + good), ["kolom wajib"]),
         "hanya_judul.xlsx": (_xlsx_bytes([HEADER]), ["tidak ada baris data"]),
         "sheet_kosong.xlsx": (_xlsx_bytes([]), ["kolom wajib"]),
@@ -213,22 +236,31 @@ def build(folder: Path) -> list[Case]:
         "predikat_asing.csv": (_row("Inspektorat") + ["Juara"], "predikat tidak dikenal"),
         "rubrik_asing.csv": (_row("Inspektorat") + ["permen1-1999"], "rubrik tidak dikenal"),
         "unit_kosong.csv": (_row(""), "unit kerja wajib"),
-        "formula_injeksi.csv": (_row("=HYPERLINK(\"http://x\")", mp="=1+1"), "bukan angka"),
+        "formula_injeksi.csv": (_row('=HYPERLINK("http://x")', mp="=1+1"), "bukan angka"),
     }
     for name, (row, reason) in violations.items():
         header = HEADER + (["predikat"] if "predikat" in name else ["rubrik"] if "rubrik" in name else [])
-        cases.append(Case(_csv(folder, name, [header, _row("Dinas Pariwisata") + [""] * (len(header) - len(HEADER)), row]),
-                          ["baris 3", reason]))
-    cases.append(Case(_csv(folder, "kunci_ganda.csv", [HEADER, _row("Inspektorat"), _row("inspektorat ")]), ["baris 3", "baris ganda"]))
+        cases.append(
+            Case(
+                _csv(folder, name, [header, _row("Dinas Pariwisata") + [""] * (len(header) - len(HEADER)), row]),
+                ["baris 3", reason],
+            )
+        )
+    cases.append(
+        Case(_csv(folder, "kunci_ganda.csv", [HEADER, _row("Inspektorat"), _row("inspektorat ")]), ["baris 3", "baris ganda"])
+    )
     cases.append(Case(_csv(folder, "hanya_judul.csv", [HEADER]), ["tidak ada baris data"]))
     cases.append(Case(_csv(folder, "kolom_wajib_hilang.csv", [HEADER[:3] + HEADER[4:], ROW[:3] + ROW[4:]]), ["kolom wajib"]))
     cases.append(Case(_csv(folder, "judul_terlalu_bawah.csv", [["judul"]] * 31 + good), ["kolom wajib"]))
     half = [HEADER + ["mp_pemenuhan"], _row("Dinas Pariwisata") + [""], ["62", "Inspektorat", "2023", "TPI", "", *ROW[5:], "3"]]
     cases.append(Case(_csv(folder, "paruh_tunggal.csv", half), ["baris 3", "hanya satu paruh"]))
-    quote = (folder / "kutip_tak_tertutup.csv")
+    quote = folder / "kutip_tak_tertutup.csv"
     quote.write_text(_text(good, ",") + '62,"Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15\n', encoding="utf-8")
     cases.append(Case(quote, ["baris 4"]))
-    long_rows = [["provinsi", "unit_kerja", "tahun", "tahap", "indikator", "nilai"], ["62", "Dinas Hantu", "2023", "TPI", "MP-P1", "0,5"]]
+    long_rows = [
+        ["provinsi", "unit_kerja", "tahun", "tahap", "indikator", "nilai"],
+        ["62", "Dinas Hantu", "2023", "TPI", "MP-P1", "0,5"],
+    ]
     cases.append(Case(_csv(folder, "rincian_tanpa_rekap.csv", long_rows), ["baris 2", "belum ada di rekap"]))
     unknown_code = [long_rows[0], ["62", "Inspektorat", "2023", "TPI", "MP-P99", "0,5"]]
     cases.append(Case(_csv(folder, "rincian_kode_asing.csv", unknown_code), ["baris 2", "kode sub-area tidak dikenal"]))

@@ -1,4 +1,4 @@
-"""zi.conditions (Python, for the target simulation) agrees with the warehouse's `score_conditions`
+"""zi.domain.conditions (Python, for the target simulation) agrees with the warehouse's `score_conditions`
 view (SQL) on every 90/2021 row of the bundled sample, and on hand-checked what-if cases."""
 
 from collections import defaultdict
@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from etl.__main__ import main as etl_main
-from zi.conditions import eligible, evaluate, totals
-from zi.rules import load_rules
+from zi.domain.conditions import eligible, evaluate, totals
+from zi.domain.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,9 @@ def test_python_conditions_equal_the_view_on_every_sample_row(sample_db):
     ).fetchall():
         points[(unit, year, stage)][code] = value
     held = defaultdict(set)
-    for unit, year, predicate in con.execute("SELECT DISTINCT unit_id, year, predikat FROM scores WHERE predikat IS NOT NULL").fetchall():
+    for unit, year, predicate in con.execute(
+        "SELECT DISTINCT unit_id, year, predikat FROM scores WHERE predikat IS NOT NULL"
+    ).fetchall():
         held[unit].add((year, predicate))
     expected = defaultdict(set)
     for unit, year, stage, predicate, condition, subject, value, minimum, met in con.execute(
@@ -41,8 +43,10 @@ def test_python_conditions_equal_the_view_on_every_sample_row(sample_db):
     assert len(rows) > 500
     for unit, year, stage, rubric in rows:
         before = {p for y, p in held[unit] if y < year}
-        got = {(c.predicate, c.condition, c.subject, round(c.value, 9), round(c.minimum, 9), c.met)
-               for c in evaluate(rules, rubric, points[(unit, year, stage)], before)}
+        got = {
+            (c.predicate, c.condition, c.subject, round(c.value, 9), round(c.minimum, 9), c.met)
+            for c in evaluate(rules, rubric, points[(unit, year, stage)], before)
+        }
         assert got == expected[(unit, year, stage)], (unit, year, stage)
 
 
@@ -76,5 +80,8 @@ def test_what_if_one_reform_half_below_sixty_percent_blocks_only_that_condition(
 
 def test_rubric_without_thresholds_is_unknown():
     rules = load_rules()
-    points = {a.code: a.weight for a in rules.indicators("permen52-2014", "area")} | {"HASIL-BERSIH": 20.0, "HASIL-PELAYANAN": 20.0}
+    points = {a.code: a.weight for a in rules.indicators("permen52-2014", "area")} | {
+        "HASIL-BERSIH": 20.0,
+        "HASIL-PELAYANAN": 20.0,
+    }
     assert eligible(evaluate(rules, "permen52-2014", points), "WBK") is None

@@ -1,7 +1,7 @@
 """Crash safety of a load: `python -m etl load` SIGKILLed at random moments never leaves a broken or
 half-loaded warehouse.
 
-A load builds the new warehouse in `<db>.loading` and swaps it in with `os.replace` (etl/warehouse.py),
+A load builds the new warehouse in `<db>.loading` and swaps it in with `os.replace` (etl/write/warehouse.py),
 so whatever instant the process dies at, the live file must be exactly the warehouse before the load
 or exactly the one after it. This test checks that claim by experiment:
 
@@ -32,9 +32,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from zi.db import connect_readonly
+
+from zi.query.db import connect_readonly
 
 RUNS = 50  # the issue asks for at least 50 kills; make the data smaller rather than this number
 RECOVER_EVERY = 5
@@ -77,9 +77,14 @@ def fingerprint(db: Path) -> tuple:
         parts = []
         tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
         for table in tables:
-            columns = [c for (c,) in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = $t AND NOT data_type LIKE 'TIMESTAMP%' "
-                "ORDER BY column_index", {"t": table}).fetchall()]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = $t AND NOT data_type LIKE 'TIMESTAMP%' "
+                    "ORDER BY column_index",
+                    {"t": table},
+                ).fetchall()
+            ]
             sums = ", ".join(f'sum(hash("{c}"))' for c in columns)  # names from the catalogue, not a user
             parts.append((table, *con.execute(f'SELECT count(*), {sums} FROM "{table}"').fetchone()))
         parts.append(("scores", *con.execute("SELECT count(*), sum(hash(COLUMNS(*))) FROM scores").fetchone()))
@@ -98,7 +103,7 @@ def _reset(state: Path, db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory) -> tuple[Path, Path]:
-    from etl.generate import generate
+    from etl.sample.generate import generate
 
     base = tmp_path_factory.mktemp("crash_inputs")
     generate(base / "gen_a", "demo", seed=2024)
@@ -135,11 +140,14 @@ def test_sigkill_during_load_leaves_before_or_after(sets, tmp_path):
     leftovers = recovered = 0
     for run, (kind, delay) in enumerate(plan, start=1):
         _reset(state_a, db)
-        where = (f"seed {SEED}, run {run}/{len(plan)}, SIGKILL {delay:.3f} s {kind} "
-                 f"{'start of' if kind == 'at' else 'the swap of'} a {duration:.3f} s load")
+        where = (
+            f"seed {SEED}, run {run}/{len(plan)}, SIGKILL {delay:.3f} s {kind} "
+            f"{'start of' if kind == 'at' else 'the swap of'} a {duration:.3f} s load"
+        )
         live = os.stat(db).st_ino
-        child = subprocess.Popen(_load_command(second, db), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            _load_command(second, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         started = time.perf_counter()
         if kind == "at":
             time.sleep(max(0.0, delay - (time.perf_counter() - started)))
@@ -172,10 +180,13 @@ def test_sigkill_during_load_leaves_before_or_after(sets, tmp_path):
             assert fingerprint(db) == after, f"a load after the kill did not give the expected state ({where})"
             recovered += 1
 
-    print(f"\ncrash test seed {SEED}: {RUNS} kills at uniform times + {SWAP_RUNS} just after the swap; "
-          f"killed mid-run {killed}; outcomes {outcomes}; {leftovers} left a .loading file; "
-          f"{recovered} recovery loads succeeded; whole load (median) {duration:.2f} s")
+    print(
+        f"\ncrash test seed {SEED}: {RUNS} kills at uniform times + {SWAP_RUNS} just after the swap; "
+        f"killed mid-run {killed}; outcomes {outcomes}; {leftovers} left a .loading file; "
+        f"{recovered} recovery loads succeeded; whole load (median) {duration:.2f} s"
+    )
     # A kill drawn after the child already finished tests nothing. If most runs finish before their
     # kill, T was measured in a slow spell of a busy machine: the test says so rather than pass idly.
     assert killed["at"] >= RUNS // 3, (
-        f"only {killed['at']} of {RUNS} runs were still running when killed (seed {SEED}, T {duration:.2f} s)")
+        f"only {killed['at']} of {RUNS} runs were still running when killed (seed {SEED}, T {duration:.2f} s)"
+    )

@@ -15,12 +15,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import HEADER_90, ROOT, load, query, query_dicts, run_cli, sha256_of, write_csv
 from streamlit.testing.v1 import AppTest
 
-from conftest import HEADER_90, ROOT, load, query, query_dicts, run_cli, sha256_of, write_csv
-from etl import versions
-from zi import auth, load_report, uploads
-from zi.rules import load_rules
+from etl.write import versions
+from zi.desk import auth, load_report, uploads
+from zi.domain.rules import load_rules
 
 UNGGAH = str(ROOT / "pages" / "data" / "unggah.py")
 RIWAYAT = str(ROOT / "pages" / "data" / "riwayat.py")
@@ -65,13 +65,21 @@ def test_a_refused_file_shows_every_problem_located_and_writes_nothing(desk_db):
     before = sha256_of(desk_db)
     at = page(UNGGAH)
     no_errors(at)
-    at = upload(at, "rekap_salah.csv", f"{HEADER_90}\nAtlantis,Dinas A,2023,TPI,6,5,8,8,12,8,16,4,15\n62,Dinas B,2023,TPX,6,5,8,8,12,99,16,4,15\n")
+    at = upload(
+        at,
+        "rekap_salah.csv",
+        f"{HEADER_90}\nAtlantis,Dinas A,2023,TPI,6,5,8,8,12,8,16,4,15\n62,Dinas B,2023,TPX,6,5,8,8,12,99,16,4,15\n",
+    )
     no_errors(at)
     assert any("Ditolak: 3 masalah" in e.value for e in at.error)
     problems = next(f for f in frames(at) if "Masalah" in f.columns)
     assert list(problems.columns) == ["File", "Sheet", "Baris", "Kolom", "Nilai", "Masalah"]
     located = set(zip(problems["File"], problems["Baris"], problems["Kolom"], problems["Nilai"]))
-    assert {("rekap_salah.csv", 2, "provinsi", "Atlantis"), ("rekap_salah.csv", 3, "tahap", "TPX"), ("rekap_salah.csv", 3, "pp", "99")} == located
+    assert {
+        ("rekap_salah.csv", 2, "provinsi", "Atlantis"),
+        ("rekap_salah.csv", 3, "tahap", "TPX"),
+        ("rekap_salah.csv", 3, "pp", "99"),
+    } == located
     assert not [b for b in at.button if b.key == "unggah_muat"]  # nothing to confirm
     assert sha256_of(desk_db) == before
 
@@ -83,14 +91,17 @@ def test_an_accepted_file_is_previewed_then_loaded_on_confirm(desk_db):
     assert {m.label: m.value for m in at.metric}["Rekap baru"] == "1"
     added = next(f for f in frames(at) if "Unit kerja" in f.columns and "MP" in f.columns)
     assert added[["File", "Baris", "Provinsi", "Unit kerja", "Tahun", "Tahap"]].values.tolist() == [
-        ["rekap_kalteng_2024.csv", 2, "Kalimantan Tengah", "Dinas Pariwisata", 2024, "TPI"]]
+        ["rekap_kalteng_2024.csv", 2, "Kalimantan Tengah", "Dinas Pariwisata", 2024, "TPI"]
+    ]
     assert sha256_of(desk_db) == before  # a preview writes nothing
     at.button(key="unggah_muat").click()
     at = at.run()
     no_errors(at)
     assert any("Muatan #2 selesai" in s.value for s in at.success)
     assert not at.file_uploader[0].value  # the uploader is emptied after a load
-    assert query(desk_db, "SELECT file_name, source_row FROM provenance WHERE unit = 'Dinas Pariwisata'") == [("rekap_kalteng_2024.csv", 2)]
+    assert query(desk_db, "SELECT file_name, source_row FROM provenance WHERE unit = 'Dinas Pariwisata'") == [
+        ("rekap_kalteng_2024.csv", 2)
+    ]
     assert versions.available(desk_db)[0].load_id == 1  # the replaced warehouse is kept for rollback
 
 
@@ -101,7 +112,12 @@ def test_a_replacement_is_previewed_old_to_new_with_its_origin(desk_db):
     assert (metrics["Rekap baru"], metrics["Rekap diganti"]) == ("0", "1")
     changes = next(f for f in frames(at) if "Nilai lama" in f.columns)
     [change] = changes.to_dict("records")
-    assert (change["Unit kerja"], change["Kolom"], change["Nilai lama"], change["Nilai baru"]) == ("Inspektorat", "MP", "6", "7,5")
+    assert (change["Unit kerja"], change["Kolom"], change["Nilai lama"], change["Nilai baru"]) == (
+        "Inspektorat",
+        "MP",
+        "6",
+        "7,5",
+    )
     assert (change["Asal nilai lama"], change["Baris asal"], change["Muatan asal"]) == ("awal.csv", 2, 1)
 
 
@@ -119,8 +135,12 @@ def test_a_warehouse_changed_since_the_check_is_checked_again_before_loading(des
 
 def test_identical_names_get_distinct_labels_and_both_are_checked(desk_db):
     at = page(UNGGAH)
-    at.file_uploader[0].set_value([("rekap.csv", f"{HEADER_90}\n62,Dinas A,2024,SA,6,5,8,8,12,8,16,4,15\n".encode(), "text/csv"),
-                                   ("rekap.csv", f"{HEADER_90}\n62,Dinas B,2024,SA,6,5,8,8,12,8,16,4,15\n".encode(), "text/csv")])
+    at.file_uploader[0].set_value(
+        [
+            ("rekap.csv", f"{HEADER_90}\n62,Dinas A,2024,SA,6,5,8,8,12,8,16,4,15\n".encode(), "text/csv"),
+            ("rekap.csv", f"{HEADER_90}\n62,Dinas B,2024,SA,6,5,8,8,12,8,16,4,15\n".encode(), "text/csv"),
+        ]
+    )
     at = at.run()
     no_errors(at)
     files = next(f for f in frames(at) if "Format terdeteksi" in f.columns)
@@ -129,8 +149,17 @@ def test_identical_names_get_distinct_labels_and_both_are_checked(desk_db):
 
 # -- the Riwayat page -------------------------------------------------------------------------------
 def test_riwayat_shows_the_ledger_and_what_a_load_changed(desk_db, tmp_path):
-    assert load(write_csv(tmp_path, "dua.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n"
-                                                "62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n"), desk_db)[0] == 0
+    assert (
+        load(
+            write_csv(
+                tmp_path,
+                "dua.csv",
+                f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n",
+            ),
+            desk_db,
+        )[0]
+        == 0
+    )
     at = page(RIWAYAT)
     no_errors(at)
     ledger = frames(at)[0]
@@ -139,7 +168,8 @@ def test_riwayat_shows_the_ledger_and_what_a_load_changed(desk_db, tmp_path):
     assert files["File"].tolist() == ["dua.csv"] and len(files["SHA-256"].iat[0]) == 64
     assert added["Unit kerja"].tolist() == ["Dinas Baru"] and added["File"].tolist() == ["dua.csv"]
     assert changed[["Unit kerja", "Kolom", "Nilai lama", "Nilai baru", "File lama", "File baru"]].values.tolist() == [
-        ["Inspektorat", "MP", "6", "7", "awal.csv", "dua.csv"]]
+        ["Inspektorat", "MP", "6", "7", "awal.csv", "dua.csv"]
+    ]
 
 
 def test_rollback_through_the_riwayat_page_needs_a_confirm_and_restores_the_scores(desk_db, tmp_path):
@@ -173,12 +203,14 @@ def test_a_rollback_can_be_cancelled(desk_db, tmp_path):
 
 def test_an_open_session_sees_a_new_load_at_its_next_interaction(desk_db, tmp_path):
     """DuckDB shares one instance per path in a process: a second connect(path) while an old
-    connection is open would see the old file. zi.db attaches instead, so the reopen is fresh."""
-    from zi.db import Warehouse
+    connection is open would see the old file. zi.query.db attaches instead, so the reopen is fresh."""
+    from zi.query.db import Warehouse
 
     old = Warehouse.open(desk_db)
     try:
-        assert load(write_csv(tmp_path, "baru.csv", f"{HEADER_90}\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n"), desk_db)[0] == 0
+        assert (
+            load(write_csv(tmp_path, "baru.csv", f"{HEADER_90}\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n"), desk_db)[0] == 0
+        )
         new = Warehouse.open(desk_db)
         try:
             assert new.version != old.version
@@ -200,20 +232,30 @@ def test_an_uploaded_file_name_is_shown_literally_never_as_markdown(desk_db, tmp
 
 
 # -- roles --------------------------------------------------------------------------------------------
-SIGN_IN = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",
-                    "client_secret": "rahasia", "server_metadata_url": "https://idp.example/.well-known/openid-configuration"},
-           "zi_roles": {"editors": ["Inspektur@Kalteng.go.id"]}}
+SIGN_IN = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "rahasia",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    },
+    "zi_roles": {"editors": ["Inspektur@Kalteng.go.id"]},
+}
 
 
-@pytest.mark.parametrize(("sign_in", "logged_in", "email", "verified", "role"), [
-    (False, False, None, None, auth.EDITOR),  # no sign-in configured: open, for localhost
-    (True, False, None, None, auth.VIEWER),
-    (True, True, "inspektur@kalteng.go.id", None, auth.EDITOR),  # e-mails compare without case
-    (True, True, " INSPEKTUR@kalteng.go.id ", True, auth.EDITOR),
-    (True, True, "inspektur@kalteng.go.id", False, auth.VIEWER),  # the provider says: not verified
-    (True, True, "tamu@kalteng.go.id", True, auth.VIEWER),
-    (True, True, None, None, auth.VIEWER),
-])
+@pytest.mark.parametrize(
+    ("sign_in", "logged_in", "email", "verified", "role"),
+    [
+        (False, False, None, None, auth.EDITOR),  # no sign-in configured: open, for localhost
+        (True, False, None, None, auth.VIEWER),
+        (True, True, "inspektur@kalteng.go.id", None, auth.EDITOR),  # e-mails compare without case
+        (True, True, " INSPEKTUR@kalteng.go.id ", True, auth.EDITOR),
+        (True, True, "inspektur@kalteng.go.id", False, auth.VIEWER),  # the provider says: not verified
+        (True, True, "tamu@kalteng.go.id", True, auth.VIEWER),
+        (True, True, None, None, auth.VIEWER),
+    ],
+)
 def test_the_role_rule(sign_in, logged_in, email, verified, role):
     access = auth.decide(sign_in, logged_in, email, ["inspektur@kalteng.go.id"], verified)
     assert access.role == role and access.can_edit == (role == auth.EDITOR)
@@ -262,14 +304,17 @@ def test_an_editor_load_is_recorded_under_their_e_mail(desk_db):
 
 
 # -- the server side of an upload ---------------------------------------------------------------------
-@pytest.mark.parametrize(("raw", "label"), [
-    ("rekap.csv", "rekap.csv"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\inspektur\\rekap kalteng.xlsx", "rekap kalteng.xlsx"),
-    ("re\x00kap\r\n.csv", "rekap.csv"),
-    ("", "berkas tanpa nama"),
-    ("a" * 300 + ".csv", "a" * 119 + "…"),
-])
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("rekap.csv", "rekap.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\inspektur\\rekap kalteng.xlsx", "rekap kalteng.xlsx"),
+        ("re\x00kap\r\n.csv", "rekap.csv"),
+        ("", "berkas tanpa nama"),
+        ("a" * 300 + ".csv", "a" * 119 + "…"),
+    ],
+)
 def test_a_client_file_name_is_only_a_clean_label(raw, label):
     assert uploads.display_name(raw) == label
 
@@ -317,8 +362,20 @@ def test_the_child_process_caps_end_in_a_plain_message(desk_db):
 
 
 def test_the_report_tables_keep_every_locating_field():
-    report = {"problems": [{"file": "a.xlsx", "sheet": "Rekap", "row": 4, "column": "MP", "value": "x", "reason": "bukan angka", "text": "…"}],
-              "files": [{"name": "a.xlsx", "sha256": "0" * 64, "kind": "rekap", "rows": 3, "dialect": {"format": "xlsx", "sheet": "Rekap", "header_row": 2}}]}
+    report = {
+        "problems": [
+            {"file": "a.xlsx", "sheet": "Rekap", "row": 4, "column": "MP", "value": "x", "reason": "bukan angka", "text": "…"}
+        ],
+        "files": [
+            {
+                "name": "a.xlsx",
+                "sha256": "0" * 64,
+                "kind": "rekap",
+                "rows": 3,
+                "dialect": {"format": "xlsx", "sheet": "Rekap", "header_row": 2},
+            }
+        ],
+    }
     assert load_report.problems(report).values.tolist() == [["a.xlsx", "Rekap", 4, "MP", "x", "bukan angka"]]
     assert load_report.files(report)["dialect"].iat[0] == "format xlsx, sheet Rekap, baris judul 2"
     assert load_report.value_text(87.5) == "87,5" and load_report.value_text(None) == "–" and load_report.value_text(16.0) == "16"
@@ -341,8 +398,10 @@ def test_no_page_or_module_passes_data_to_unsafe_html():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
-            unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
-                         for k in node.keywords)
+            unsafe = any(
+                k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+                for k in node.keywords
+            )
             literal = bool(node.args) and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
             if unsafe and not literal:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
@@ -370,7 +429,9 @@ def test_the_unit_profile_traces_each_score_to_its_file_and_row(desk_db, tmp_pat
     assert any("Asal data" in e.label for e in at.expander)
     at.session_state["buka_profil_asal_data"] = True  # the section opened, as a click does
     at.run()
-    origins = {tuple(r) for f in frames(at) if "SHA-256" in f.columns for r in f[["Tahun", "Tahap", "File", "Baris"]].values.tolist()}
+    origins = {
+        tuple(r) for f in frames(at) if "SHA-256" in f.columns for r in f[["Tahun", "Tahap", "File", "Baris"]].values.tolist()
+    }
     unit = at.selectbox(key="unit").value
     expected = query(desk_db, "SELECT year, stage, file_name, source_row FROM provenance WHERE unit_id = $u", {"u": unit})
     assert origins == set(expected) and ("koreksi.csv" in {o[2] for o in origins}) == (unit.endswith(":bappeda"))

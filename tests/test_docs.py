@@ -3,6 +3,7 @@ file registered in dashboard.py, and the README's two commands."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -55,8 +56,16 @@ def described(fixture_db) -> dict[str, list[str]]:
 
 def test_the_view_files_create_the_documented_views():
     views = created_views()
-    assert {"stg_rekap", "int_points", "score_items", "score_conditions", "scores", "provenance",
-            "value_history", "load_history"} <= set(views)
+    assert {
+        "stg_rekap",
+        "int_points",
+        "score_items",
+        "score_conditions",
+        "scores",
+        "provenance",
+        "value_history",
+        "load_history",
+    } <= set(views)
     assert len(views) == len(set(views))
 
 
@@ -71,17 +80,19 @@ def test_every_view_is_documented_with_all_its_columns(described, view):
         if len(listed & set(columns)) > len(columns) // 2:
             assert listed == set(columns), (
                 f"docs/warehouse.md, view `{view}`: listed but not in the view: {sorted(listed - set(columns))}; "
-                f"in the view but not listed: {sorted(set(columns) - listed)}")
+                f"in the view but not listed: {sorted(set(columns) - listed)}"
+            )
 
 
 def registered_pages() -> list[tuple[str, str]]:
-    """(file, url_path) of every st.Page in dashboard.py."""
+    """(file, url_path) of every st.Page in dashboard.py (read from its syntax tree, however it is wrapped)."""
     pages = []
-    for call in re.findall(r"st\.Page\((.*?)\)\s*,?\s*$", DASHBOARD, re.MULTILINE):
-        path = re.match(r'\s*"([^"]+)"', call)
-        url = re.search(r'url_path\s*=\s*"([^"]*)"', call)
-        assert path, call
-        pages.append((path.group(1), url.group(1) if url else ""))
+    for node in ast.walk(ast.parse(DASHBOARD)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page":
+            path = node.args[0]
+            assert isinstance(path, ast.Constant), ast.unparse(node)
+            url = next((k.value.value for k in node.keywords if k.arg == "url_path" and isinstance(k.value, ast.Constant)), "")
+            pages.append((path.value, url))
     return pages
 
 

@@ -18,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
-
 from streamlit_server import streamlit_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,8 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TITLES = {  # url path -> title, for the dashboard's own pages (other pages are visited too)
-    "": "Ringkasan", "bandingkan": "Bandingkan Provinsi", "tren": "Tren menuju WBK",
-    "profil": "Profil Unit Kerja", "metodologi": "Metodologi & Sumber",
+    "": "Ringkasan",
+    "bandingkan": "Bandingkan Provinsi",
+    "tren": "Tren menuju WBK",
+    "profil": "Profil Unit Kerja",
+    "metodologi": "Metodologi & Sumber",
 }
 SAMPLE_NOTICE_START = "Data contoh: angka dibuat oleh generator"
 
@@ -131,8 +133,9 @@ def follow(page, link_text: str, path: str) -> None:
     sidebar_link(page, link_text).click()
     page.wait_for_url(lambda url: urlsplit(url).path.strip("/") == path)
     if path != here:  # every page has its own title
-        page.wait_for_function("old => { const h = document.querySelector('h1'); return h && h.innerText.trim() !== old }",
-                               arg=before)
+        page.wait_for_function(
+            "old => { const h = document.querySelector('h1'); return h && h.innerText.trim() !== old }", arg=before
+        )
     settle(page)
 
 
@@ -207,7 +210,9 @@ def test_every_page_through_the_sidebar(page, server, sample_db):
         assert_no_exception(page, path or "/")
         if path in TITLES:
             assert title(page) == TITLES[path]
-            assert any(a.endswith(SAMPLE_NOTICE_START + " untuk ilustrasi, bukan hasil penilaian sebenarnya.") for a in alerts(page)), path
+            assert any(
+                a.endswith(SAMPLE_NOTICE_START + " untuk ilustrasi, bukan hasil penilaian sebenarnya.") for a in alerts(page)
+            ), path
             status = page.get_by_text("Data per ", exact=False).first.inner_text()
             assert f"sumber: {file_count} berkas ({first_file}" in status and status.endswith("data contoh"), status
         shoot(page, f"page_{path or 'ringkasan'}")
@@ -217,8 +222,10 @@ def tpn_2023(db: Path) -> list[str]:
     """Of the default pair (Kalimantan Tengah, Jawa Barat), the provinces with TPN scores in 2023."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("SELECT DISTINCT province_code, province FROM scores WHERE year = 2023 AND stage = 'TPN' "
-                           "AND province_code IN (62, 32) AND instansi_level = 'provinsi'").fetchall()
+        rows = con.execute(
+            "SELECT DISTINCT province_code, province FROM scores WHERE year = 2023 AND stage = 'TPN' "
+            "AND province_code IN (62, 32) AND instansi_level = 'provinsi'"
+        ).fetchall()
     finally:
         con.close()
     return [name for code in (62, 32) for c, name in rows if c == code]
@@ -293,11 +300,15 @@ def test_province_choice_survives_moving_between_pages(page, server):
         assert "[" not in page.url, page.url
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit treats dashboard.py as a legacy multipage app because a `pages/` folder sits next to it "
-    "(PagesManager.uses_pages_directory): on the first request after a server start its MPA-v1 "
-    "navigation does not know 'bandingkan' yet and shows a modal 'Page not found' dialog over the "
-    "page it then runs. Fix: rename the folder (e.g. `halaman/`); structural, left to the lead."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Streamlit treats dashboard.py as a legacy multipage app because a `pages/` folder sits next to it "
+        "(PagesManager.uses_pages_directory): on the first request after a server start its MPA-v1 "
+        "navigation does not know 'bandingkan' yet and shows a modal 'Page not found' dialog over the "
+        "page it then runs. Fix: rename the folder (e.g. `halaman/`); structural, left to the lead."
+    ),
+)
 def test_a_link_as_the_first_visit_after_a_start_opens_cleanly(server):
     assert FIRST_VISIT["title"] == "Bandingkan Provinsi"  # the page is shown ...
     assert FIRST_VISIT["dialog"] == ""  # ... under a "Page not found" dialog

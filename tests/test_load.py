@@ -1,4 +1,4 @@
-"""Loading into the warehouse (`etl.load`, `etl.warehouse`): no-op reloads, replacement with history,
+"""Loading into the warehouse (`etl.load`, `etl.write.warehouse`): no-op reloads, replacement with history,
 later file wins, the ledger, exit statuses, folders, and atomicity when a load dies midway (killed
 with SIGKILL in a subprocess, or a step failing in this process).
 """
@@ -19,11 +19,11 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-
-import etl.warehouse
 from conftest import HEADER_52, HEADER_90, ROOT, ROW_90, load, query, query_dicts, run_cli, sha256_of, write_csv
+
+import etl.write.warehouse
 from etl.load import run
-from zi.rules import load_rules
+from zi.domain.rules import load_rules
 
 S = "6,5,8,8,12,8,16,4,15"
 
@@ -64,45 +64,75 @@ def test_changed_value_replaces_and_old_value_goes_to_history(tmp_path, db):
     assert "rekap: 0 baru, 1 diganti, 1 sama" in out
     assert query(db, "SELECT unit, mp, total FROM scores ORDER BY unit") == [("Bappeda", 6.0, 82.0), ("INSPEKTORAT", 7.0, 83.0)]
     assert query(db, "SELECT unit, file_name, source_row, load_id FROM provenance ORDER BY unit") == [
-        ("Bappeda", "v1.csv", 3, 1), ("INSPEKTORAT", "v2.csv", 3, 2)]
-    history = query_dicts(db, "SELECT unit_id, unit, mp, total_points, file_name, source_row, load_id, replaced_by_load "
-                              "FROM (SELECT *, mp + tt + sdm + ak + pw + pp + ipak + ck + ipkp AS total_points FROM value_history)")
-    assert history == [{"unit_id": "62:pemprov kalimantan tengah:inspektorat", "unit": "Inspektorat", "mp": 6.0, "total_points": 82.0,
-                        "file_name": "v1.csv", "source_row": 2, "load_id": 1, "replaced_by_load": 2}]
+        ("Bappeda", "v1.csv", 3, 1),
+        ("INSPEKTORAT", "v2.csv", 3, 2),
+    ]
+    history = query_dicts(
+        db,
+        "SELECT unit_id, unit, mp, total_points, file_name, source_row, load_id, replaced_by_load "
+        "FROM (SELECT *, mp + tt + sdm + ak + pw + pp + ipak + ck + ipkp AS total_points FROM value_history)",
+    )
+    assert history == [
+        {
+            "unit_id": "62:pemprov kalimantan tengah:inspektorat",
+            "unit": "Inspektorat",
+            "mp": 6.0,
+            "total_points": 82.0,
+            "file_name": "v1.csv",
+            "source_row": 2,
+            "load_id": 1,
+            "replaced_by_load": 2,
+        }
+    ]
     # a third version: the second value joins the history too
     v3 = write_csv(tmp_path, "v3.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7.5,5,8,8,12,8,16,4,15\n")
     assert load(v3, db)[0] == 0
     assert query(db, "SELECT mp, file_name, source_row, replaced_by_load FROM value_history ORDER BY replaced_by_load") == [
-        (6.0, "v1.csv", 2, 2), (7.0, "v2.csv", 3, 3)]
+        (6.0, "v1.csv", 2, 2),
+        (7.0, "v2.csv", 3, 3),
+    ]
     assert query(db, "SELECT mp FROM scores WHERE unit = 'Inspektorat'") == [(7.5,)]
 
 
 def test_changed_subarea_value_goes_to_history(tmp_path, db):
     rekap = write_csv(tmp_path, "rekap.csv", f"{HEADER_90}\n{ROW_90}\n")
-    v1 = write_csv(tmp_path, "rincian1.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
-                   "62,Inspektorat,2023,TPI,MP-P1,0.5\n62,Inspektorat,2023,TPI,MP-P2,0.75\n")
+    v1 = write_csv(
+        tmp_path,
+        "rincian1.csv",
+        "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
+        "62,Inspektorat,2023,TPI,MP-P1,0.5\n62,Inspektorat,2023,TPI,MP-P2,0.75\n",
+    )
     assert load([rekap, v1], db)[0] == 0
-    v2 = write_csv(tmp_path, "rincian2.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
-                   "62,Inspektorat,2023,TPI,MP-P2,1\n62,Inspektorat,2023,TPI,MP-P1,0.5\n")
+    v2 = write_csv(
+        tmp_path,
+        "rincian2.csv",
+        "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n62,Inspektorat,2023,TPI,MP-P2,1\n62,Inspektorat,2023,TPI,MP-P1,0.5\n",
+    )
     code, out = load(v2, db)
     assert code == 0, out
     assert "rincian: 0 baru, 1 diganti, 1 sama" in out
     assert query(db, "SELECT code, value, file_name, source_row FROM rincian ORDER BY code") == [
-        ("mp_p1", 0.5, "rincian1.csv", 2), ("mp_p2", 1.0, "rincian2.csv", 2)]
+        ("mp_p1", 0.5, "rincian1.csv", 2),
+        ("mp_p2", 1.0, "rincian2.csv", 2),
+    ]
     assert query(db, "SELECT code, value, file_name, source_row, replaced_by_load FROM rincian_history") == [
-        ("mp_p2", 0.75, "rincian1.csv", 3, 2)]
+        ("mp_p2", 0.75, "rincian1.csv", 3, 2)
+    ]
 
 
 @pytest.mark.parametrize("order, mp, file", [(("a.csv", "b.csv"), 7.0, "b.csv"), (("b.csv", "a.csv"), 6.0, "a.csv")])
 def test_later_file_wins_within_one_command(tmp_path, db, order, mp, file):
     files = {
         "a.csv": write_csv(tmp_path, "a.csv", f"{HEADER_90}\n{ROW_90}\n"),
-        "b.csv": write_csv(tmp_path, "b.csv", f"{HEADER_90}\n62,Bappeda,2023,TPI,{S}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n"),
+        "b.csv": write_csv(
+            tmp_path, "b.csv", f"{HEADER_90}\n62,Bappeda,2023,TPI,{S}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n"
+        ),
     }
     code, out = load([files[name] for name in order], db)
     assert code == 0, out
-    assert query(db, "SELECT s.mp, p.file_name FROM scores s JOIN provenance p USING (unit_id, year, stage) "
-                     "WHERE s.unit = 'Inspektorat'") == [(mp, file)]
+    assert query(
+        db, "SELECT s.mp, p.file_name FROM scores s JOIN provenance p USING (unit_id, year, stage) WHERE s.unit = 'Inspektorat'"
+    ) == [(mp, file)]
     assert query(db, "SELECT count(*) FROM scores") == [(2,)]
 
 
@@ -115,7 +145,9 @@ def test_ledger_records_files_hashes_rows_rubrics_time(tmp_path, db):
     assert load(c, db)[0] == 0
     ledger = query_dicts(db, "SELECT * FROM load_history ORDER BY load_id")
     assert [(r["load_id"], r["files"], r["file_rows"], r["rekap_added"], r["rekap_replaced"]) for r in ledger] == [
-        (1, "a.csv, b.csv", 3, 3, 0), (2, "c.csv", 1, 1, 0)]
+        (1, "a.csv, b.csv", 3, 3, 0),
+        (2, "c.csv", 1, 1, 0),
+    ]
     assert all(started - dt.timedelta(seconds=1) <= r["loaded_at"] <= dt.datetime.now() for r in ledger)
     assert ledger[0]["rules_version"] == load_rules().version
     details = {d["file_name"]: d for d in ledger[0]["file_details"]}
@@ -197,8 +229,13 @@ def write_big_csv(path: Path, rows: int, mp: str) -> Path:
 
 
 def start_load(path: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(path), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def kill_after(path: Path, db: Path, delay: float) -> None:
@@ -249,7 +286,9 @@ def test_killed_load_leaves_old_warehouse(tmp_path, db):
     count, _ = scores_state(db)
     if count != 1:
         assert count == 100_001
-        assert query(db, "SELECT sum(total), max(load_id) FROM scores JOIN provenance USING (unit_id, year, stage)") == [(82.0 * 100_001, 2)]
+        assert query(db, "SELECT sum(total), max(load_id) FROM scores JOIN provenance USING (unit_id, year, stage)") == [
+            (82.0 * 100_001, 2)
+        ]
     else:
         assert scores_state(db) == before
 
@@ -263,14 +302,16 @@ def test_killed_load_leaves_old_warehouse(tmp_path, db):
 def test_failing_publish_leaves_old_warehouse(tmp_path, loaded_db, monkeypatch):
     before = sha256_of(loaded_db)
     state = scores_state(loaded_db)
-    path = write_csv(tmp_path, "baru.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n62,Bappeda,2023,TPI,{S}\n")
-    real_publish = etl.warehouse.publish
+    path = write_csv(
+        tmp_path, "baru.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n62,Bappeda,2023,TPI,{S}\n"
+    )
+    real_publish = etl.write.warehouse.publish
 
     def publish_then_fail(con, *args, **kwargs):
         con.execute("CHECKPOINT")  # the copy is complete on disk; the swap never happens
         raise OSError("disk penuh")
 
-    monkeypatch.setattr(etl.warehouse, "publish", publish_then_fail)
+    monkeypatch.setattr(etl.write.warehouse, "publish", publish_then_fail)
     with pytest.raises(OSError, match="disk penuh"):
         run([(path, "baru.csv")], loaded_db, write=True)
     assert sha256_of(loaded_db) == before
@@ -278,7 +319,7 @@ def test_failing_publish_leaves_old_warehouse(tmp_path, loaded_db, monkeypatch):
     assert no_staging_left(loaded_db)
 
     # the lock was released and the same file loads normally afterwards
-    monkeypatch.setattr(etl.warehouse, "publish", real_publish)
+    monkeypatch.setattr(etl.write.warehouse, "publish", real_publish)
     report = run([(path, "baru.csv")], loaded_db, write=True)
     assert (report.written, report.rekap_added, report.rekap_replaced) == (True, 1, 1)
 
@@ -291,7 +332,7 @@ def test_failing_step_leaves_old_warehouse(tmp_path, loaded_db, monkeypatch, ste
     def broken(*args, **kwargs):
         raise RuntimeError(f"{step} gagal")
 
-    monkeypatch.setattr(etl.warehouse, step, broken)
+    monkeypatch.setattr(etl.write.warehouse, step, broken)
     with pytest.raises(RuntimeError):
         run([(path, "baru.csv")], loaded_db, write=True)
     assert sha256_of(loaded_db) == before

@@ -26,11 +26,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from conftest import HEADER_90, ROOT, load, problem_lines, query, sha256_of, write_csv
 from malformed_corpus import Case, build
-from zi import uploads
-from zi.rules import load_rules
+
+from zi.desk import uploads
+from zi.domain.rules import load_rules
 
 MAX_SECONDS = 2.0
 MAX_MB = 300.0
@@ -40,8 +40,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> tuple[list[Case], Path]:
     folder = tmp_path_factory.mktemp("malformed")
-    base = write_csv(folder / "dasar", "dasar.csv",
-                     f"{HEADER_90}\n62,Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15\n62,Dinas Pariwisata,2022,TPI,6,5,8,8,12,8,16,4,15\n")
+    base = write_csv(
+        folder / "dasar",
+        "dasar.csv",
+        f"{HEADER_90}\n62,Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15\n62,Dinas Pariwisata,2022,TPI,6,5,8,8,12,8,16,4,15\n",
+    )
     db = folder / "wh" / "zi.duckdb"
     code, out = load(base, db)
     assert code == 0, out
@@ -63,11 +66,18 @@ MEASURE = (
 def run_measured(argv: list[str], scratch: Path) -> dict:
     """Run `argv` in a child process: exit status, output, wall seconds and peak resident MB."""
     figures = scratch.with_suffix(".ukur")
-    result = subprocess.run([sys.executable, "-c", MEASURE, str(figures), *argv], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(figures), *argv], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     code, seconds, cpu, peak_kb = figures.read_text().split()
-    return {"code": int(code), "stdout": result.stdout, "stderr": result.stderr, "seconds": float(seconds),
-            "cpu": float(cpu), "mb": int(peak_kb) / 1024}
+    return {
+        "code": int(code),
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+        "seconds": float(seconds),
+        "cpu": float(cpu),
+        "mb": int(peak_kb) / 1024,
+    }
 
 
 def machine_busy() -> bool:
@@ -111,8 +121,22 @@ def test_the_corpus_is_large_and_covers_every_kind(corpus):
     names = [c.name for c in cases]
     assert len(cases) >= 100
     assert len(set(names)) == len(names)
-    for kind in ("ragged_", "judul_ganda", "subtotal", "gabung_", "bom_", "acak", "excel_lama", "terlalu_besar",
-                 "utf16", "utf8sig", "cp1252", "_tab", "_titikkoma", "_koma"):
+    for kind in (
+        "ragged_",
+        "judul_ganda",
+        "subtotal",
+        "gabung_",
+        "bom_",
+        "acak",
+        "excel_lama",
+        "terlalu_besar",
+        "utf16",
+        "utf8sig",
+        "cp1252",
+        "_tab",
+        "_titikkoma",
+        "_koma",
+    ):
         assert any(kind in n for n in names), kind
     assert {c.path.suffix for c in cases} == {".csv", ".xlsx"}
 
@@ -130,8 +154,10 @@ def test_every_malformed_file_is_refused_cleanly_fast_and_small(corpus):
     problems = {case.name: failures_of(case, result) for case, result in zip(cli, results)}
     problems = {name: found for name, found in problems.items() if found}
     figures = {
-        "files": len(cli), "max_seconds": round(max(r["seconds"] for r in results), 3),
-        "max_cpu_seconds": round(max(r["cpu"] for r in results), 3), "max_mb": round(max(r["mb"] for r in results), 1),
+        "files": len(cli),
+        "max_seconds": round(max(r["seconds"] for r in results), 3),
+        "max_cpu_seconds": round(max(r["cpu"] for r in results), 3),
+        "max_mb": round(max(r["mb"] for r in results), 1),
         "slowest": max(zip(cli, results), key=lambda cr: cr[1]["seconds"])[0].name,
         "measured_while_busy": sum(r["busy"] for r in results),
         "max_seconds_not_busy": round(max((r["seconds"] for r in results if not r["busy"]), default=0), 3),
@@ -167,8 +193,10 @@ def test_oversize_uploads_are_refused_before_anything_is_written(corpus, tmp_pat
     assert sha256_of(db) == before
 
 
-@pytest.mark.parametrize("bad", ["ragged_utf8_koma.csv", "acak.xlsx", "bom_rasio_sheet.xlsx", "gabung_judul_kunci.xlsx",
-                                 "subtotal_cp1252_titikkoma.csv"])
+@pytest.mark.parametrize(
+    "bad",
+    ["ragged_utf8_koma.csv", "acak.xlsx", "bom_rasio_sheet.xlsx", "gabung_judul_kunci.xlsx", "subtotal_cp1252_titikkoma.csv"],
+)
 def test_a_refused_file_among_good_ones_loads_nothing(corpus, tmp_path, bad):
     cases, db = corpus
     warehouse = tmp_path / "wh" / "zi.duckdb"

@@ -1,5 +1,5 @@
-"""The meeting pack: its assembly (`zi.meeting`), the PowerPoint deck (`zi.deck`), the Excel workbook
-(`zi.workbook`), and the pages Paket rapat and Mode presentasi (AppTest).
+"""The meeting pack: its assembly (`zi.meeting.pack`), the PowerPoint deck (`zi.meeting.deck`), the Excel workbook
+(`zi.meeting.workbook`), and the pages Paket rapat and Mode presentasi (AppTest).
 
 The deck and the workbook are reopened with python-pptx and openpyxl, as a participant's Office
 would, and compared with the query layer's results. Two warehouses, built by the ETL: the bundled
@@ -14,16 +14,18 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import load, write_csv
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu
 from streamlit.testing.v1 import AppTest
 
-from conftest import load, write_csv
-from zi import deck, meeting, queries, workbook
-from zi.db import Warehouse
-from zi.labels import SAMPLE_NOTICE, markdown_text, number, percent
-from zi.rules import AREAS, load_rules
+from zi.domain.rules import AREAS, load_rules
+from zi.meeting import deck, workbook
+from zi.meeting import pack as meeting
+from zi.present.labels import SAMPLE_NOTICE, markdown_text, number, percent
+from zi.query import queries
+from zi.query.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 KALTENG, JABAR = 62, 32
@@ -46,18 +48,29 @@ def sample_wh(tmp_path_factory):
 def plain_wh(tmp_path_factory):
     """Not sample data; a Kalteng unit named like a formula, a Jabar unit and a practice too."""
     folder = tmp_path_factory.mktemp("paket_plain")
-    write_csv(folder, "rekap_uji.csv", "\n".join([
-        "provinsi,unit_kerja,tahun,tahap,mp,tt,sdm,ak,pw,pp,ipak,ck,ipkp",
-        f'62,"{FORMULA_UNIT.replace(chr(34), chr(34) * 2)}",2024,TPI,6,5,8,8,12,8,16,4,15',
-        "62,Inspektorat,2024,TPI,5,4,7,5,9,6,14,3,13",
-        "62,Inspektorat,2023,TPI,4,4,6,5,8,6,13,3,12",
-        "32,Dinas Perpustakaan,2024,TPI,7,6,9,9,13,9,16.5,4.5,16",
-        "32,+Badan Pendapatan,2024,TPI,6.5,5.5,8.5,8,12,8.5,16,4,15",
-        "32,Dinas Perpustakaan,2023,TPI,6,5,8,8,12,8,16,4,15",
-    ]) + "\n")
-    write_csv(folder, "praktik_uji.csv", "provinsi,unit_kerja,tahun,area,praktik,sumber,catatan\n"
-                                         "32,Dinas Perpustakaan,2024,AK,=1+1 rapat rutin,@sumber uji,-catatan\n"
-                                         f"32,Dinas Perpustakaan,2024,AK,{MARKDOWN_PRACTICE},catatan kunjungan,\n")
+    write_csv(
+        folder,
+        "rekap_uji.csv",
+        "\n".join(
+            [
+                "provinsi,unit_kerja,tahun,tahap,mp,tt,sdm,ak,pw,pp,ipak,ck,ipkp",
+                f'62,"{FORMULA_UNIT.replace(chr(34), chr(34) * 2)}",2024,TPI,6,5,8,8,12,8,16,4,15',
+                "62,Inspektorat,2024,TPI,5,4,7,5,9,6,14,3,13",
+                "62,Inspektorat,2023,TPI,4,4,6,5,8,6,13,3,12",
+                "32,Dinas Perpustakaan,2024,TPI,7,6,9,9,13,9,16.5,4.5,16",
+                "32,+Badan Pendapatan,2024,TPI,6.5,5.5,8.5,8,12,8.5,16,4,15",
+                "32,Dinas Perpustakaan,2023,TPI,6,5,8,8,12,8,16,4,15",
+            ]
+        )
+        + "\n",
+    )
+    write_csv(
+        folder,
+        "praktik_uji.csv",
+        "provinsi,unit_kerja,tahun,area,praktik,sumber,catatan\n"
+        "32,Dinas Perpustakaan,2024,AK,=1+1 rapat rutin,@sumber uji,-catatan\n"
+        f"32,Dinas Perpustakaan,2024,AK,{MARKDOWN_PRACTICE},catatan kunjungan,\n",
+    )
     db = folder / "wh" / "zi.duckdb"
     code, out = load(folder, db)
     assert code == 0, out
@@ -112,8 +125,17 @@ def test_pack_puts_the_learning_province_first_and_names_the_file(pack):
     assert pack.file_name("pptx") == "zi_paket_kaji_tiru_2024_TPI_Kalimantan-Tengah-Jawa-Barat.pptx"
     assert list(pack.tables["ringkasan"].frame["province_code"]) == [KALTENG, JABAR]
     assert pack.tables["area"].frame["province_code"].dropna().astype(int).unique().tolist() == [KALTENG, JABAR]
-    assert [s.key for s in pack.sections] == ["ringkasan", "area", "tren", "jarak", "unit_terdekat", "prioritas", "belajar",
-                                              "praktik", "sumber"]
+    assert [s.key for s in pack.sections] == [
+        "ringkasan",
+        "area",
+        "tren",
+        "jarak",
+        "unit_terdekat",
+        "prioritas",
+        "belajar",
+        "praktik",
+        "sumber",
+    ]
 
 
 def test_thresholds_and_weakest_area_come_from_the_rules_and_the_queries(pack, sample_wh):
@@ -243,7 +265,9 @@ def test_no_sample_mark_without_sample_data(plain_slides, plain_pack):
 
 
 def test_speaker_notes_carry_the_key_numbers(slides, pack, sample_wh):
-    notes = {section.key: slide.notes_slide.notes_text_frame.text for slide, section in zip(list(slides.slides)[2:], pack.sections)}
+    notes = {
+        section.key: slide.notes_slide.notes_text_frame.text for slide, section in zip(list(slides.slides)[2:], pack.sections)
+    }
     assert all(notes[s.key] for s in pack.sections if not s.empty)
     summary = queries.province_summary(sample_wh, 2024, "TPI", "provinsi").set_index("province_code")
     for code in (KALTENG, JABAR):

@@ -23,7 +23,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from zi.labels import SAMPLE_NOTICE
+from zi.present.labels import SAMPLE_NOTICE
 
 pytest_plugins = ["dashboard_fixtures"]
 
@@ -35,7 +35,20 @@ PAGES = {
     "profil": ("pages/dasbor/profil_unit.py", "Profil Unit Kerja"),
     "metodologi": ("pages/data/metodologi.py", "Metodologi & Sumber"),
 }
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 BOM = b"\xef\xbb\xbf"
 K_INS = "62:pemprov kalimantan tengah:inspektorat"
 KALTENG, JABAR = "Kalimantan Tengah", "Jawa Barat"
@@ -131,7 +144,7 @@ def table(at: AppTest, column: str):
 
 
 def open_sections(at: AppTest, *keys: str) -> AppTest:
-    """Open on-demand sections (zi.ui.on_demand) as a user's click does: the section's state set, the
+    """Open on-demand sections (zi.present.ui.on_demand) as a user's click does: the section's state set, the
     page run again."""
     for key in keys:
         at.session_state[f"buka_{key}"] = True
@@ -185,7 +198,7 @@ def loaded_on(db: Path) -> str:
 
 def csv_rows(data: bytes) -> list[list[str]]:
     assert data.startswith(BOM), data[:20]
-    text = data[len(BOM):].decode("utf-8")
+    text = data[len(BOM) :].decode("utf-8")
     assert "\r\n" in text
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
@@ -223,7 +236,9 @@ def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
         assert [t.value for t in at.title] == [title]
         assert SAMPLE_NOTICE in [w.value for w in at.warning], page
         status = [literal(c.value) for c in at.caption if c.value.startswith("Data per ")]
-        assert status == [f"Data per {loaded_on(sample_db)}, sumber: {len(files)} berkas ({', '.join(files[:3])}, …) — **data contoh**"], page
+        assert status == [
+            f"Data per {loaded_on(sample_db)}, sumber: {len(files)} berkas ({', '.join(files[:3])}, …) — **data contoh**"
+        ], page
 
 
 def registered_pages() -> list[str]:
@@ -253,13 +268,16 @@ def test_ringkasan_default_view(navigate, fixture_db):
     # 2024, TPI, Pemprov: Kalteng mean 82.33 rank 1 (up from 2), Jabar 73 rank 2 (down from 1)
     assert ranking(at) == [(1, 1, KALTENG, 3, 1, 0), (2, -1, JABAR, 3, 1, 1)]
     assert metrics(at) == {
-        "Provinsi dengan data": "2", "Unit membangun ZI": "6",
+        "Provinsi dengan data": "2",
+        "Unit membangun ZI": "6",
         "Rata-rata nasional (semua data) (TPI)": "77,67",  # 466 / 6
         "Rata-rata provinsi terpilih (TPI)": "77,67",  # default peers Kalteng + Jabar: the same six units
     }
     counts = chart(at, "Unit kerja per provinsi, 2024")
     assert [(t["name"], *xy(t)) for t in counts["data"][:2]] == [
-        ("Unit membangun ZI", [KALTENG, JABAR], [3, 3]), ("Diusulkan ke TPN", [KALTENG, JABAR], [1, 1])]
+        ("Unit membangun ZI", [KALTENG, JABAR], [3, 3]),
+        ("Diusulkan ke TPN", [KALTENG, JABAR], [1, 1]),
+    ]
 
 
 def test_ringkasan_widgets_change_the_view(navigate, fixture_db):
@@ -351,8 +369,13 @@ def test_bandingkan_default_view(open_page, fixture_db):
     assert kalteng["PW"] == pytest.approx(220 / 3) and kalteng["MP"] == pytest.approx(80.0)
     units = table(at, "Nilai total")  # "Nilai setiap unit kerja": by province code, then total
     assert list(zip(units["Unit kerja"], units["Nilai total"])) == [
-        ("Inspektorat", 92.0), ("Dinas Kesehatan", 67.0), ('=HYPERLINK("x")', 60.0),
-        ("Badan Pendapatan Daerah", 92.0), ("Inspektorat", 84.0), ("Dinas Kesehatan", 71.0)]
+        ("Inspektorat", 92.0),
+        ("Dinas Kesehatan", 67.0),
+        ('=HYPERLINK("x")', 60.0),
+        ("Badan Pendapatan Daerah", 92.0),
+        ("Inspektorat", 84.0),
+        ("Dinas Kesehatan", 71.0),
+    ]
 
 
 def test_bandingkan_widgets_change_the_view(open_page, fixture_db):
@@ -399,7 +422,13 @@ def test_bandingkan_link_selects_the_view(open_page, fixture_db):
     assert link_notices(at) == []
     assert at.multiselect(key="provinsi").value == [32, 51]
     open_sections(at, "bandingkan_selisih")
-    assert list(table(at, "Selisih Bali − Jawa Barat").columns) == ["Area", "Area perubahan", JABAR, "Bali", "Selisih Bali − Jawa Barat"]
+    assert list(table(at, "Selisih Bali − Jawa Barat").columns) == [
+        "Area",
+        "Area perubahan",
+        JABAR,
+        "Bali",
+        "Selisih Bali − Jawa Barat",
+    ]
 
 
 def test_bandingkan_bad_link_falls_back_with_notices(open_page, fixture_db):
@@ -431,7 +460,8 @@ def test_a_link_cannot_put_markdown_on_the_page(open_page, fixture_db):
     assert not any("](https://" in text or "**1**" in text for text in raw), raw
     assert link_notices(at) == [
         "Nilai tautan 'provinsi' tidak dikenal ([Masuk](https://contoh.invalid)); memakai pilihan bawaan.",
-        "Nilai tautan 'tahun' tidak dikenal (**1**); memakai tahun terbaru."]
+        "Nilai tautan 'tahun' tidak dikenal (**1**); memakai tahun terbaru.",
+    ]
 
 
 def test_bandingkan_link_with_an_empty_selection_is_not_a_bad_link(open_page, fixture_db):
@@ -445,17 +475,19 @@ def test_bandingkan_link_with_an_empty_selection_is_not_a_bad_link(open_page, fi
 def test_bandingkan_csv_is_for_excel_and_neutralises_formulas(open_page, fixture_db, downloads):
     at = open_sections(open_page(fixture_db, "bandingkan"), "bandingkan_selisih", "bandingkan_unit")
     files = downloads(at)
-    assert set(files) == {"zi_bandingkan_selisih_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv",
-                          "zi_bandingkan_unit_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv"}
+    assert set(files) == {
+        "zi_bandingkan_selisih_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv",
+        "zi_bandingkan_unit_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv",
+    }
     units = csv_rows(files["zi_bandingkan_unit_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv"])
     header = units[0]
     assert header[:4] == ["Provinsi", "Instansi", "Unit kerja", "Jenis unit"]
     by_unit = {row[header.index("Unit kerja")]: row for row in units[1:]}
-    assert "'=HYPERLINK(\"x\")" in by_unit  # the formula is text now, apostrophe first
+    assert '\'=HYPERLINK("x")' in by_unit  # the formula is text now, apostrophe first
     assert '=HYPERLINK("x")' not in by_unit
-    assert by_unit["'=HYPERLINK(\"x\")"][header.index("Nilai total")] == "60,0"  # numbers stay numbers
+    assert by_unit['\'=HYPERLINK("x")'][header.index("Nilai total")] == "60,0"  # numbers stay numbers
     raw = files["zi_bandingkan_unit_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv"].decode("utf-8-sig")
-    assert "\r\n" + JABAR + ";Pemprov Jawa Barat;\"'=HYPERLINK(\"\"x\"\")\";Badan;" in raw
+    assert "\r\n" + JABAR + ';Pemprov Jawa Barat;"\'=HYPERLINK(""x"")";Badan;' in raw
     diff = csv_rows(files["zi_bandingkan_selisih_2024_TPI_Kalimantan-Tengah-Jawa-Barat.csv"])
     assert diff[0] == ["Area", "Area perubahan", KALTENG, JABAR, DIFF]
     assert diff[2][0] == "TT" and diff[2][4].startswith("-13,33")  # a negative difference: no apostrophe
@@ -509,8 +541,10 @@ def test_tren_default_view(open_page, fixture_db):
     at = open_page(fixture_db, "tren")
     no_exception(at)
     frame = table(at, "Memenuhi syarat WBK")
-    assert [(r[0], r[1], r[2], r[3]) for r in frame[["Provinsi", "Tahun", "Unit dinilai TPI", "Memenuhi syarat WBK"]].itertuples(index=False)] == [
-        (JABAR, 2023, 2, 1), (JABAR, 2024, 3, 1), (KALTENG, 2023, 2, 0), (KALTENG, 2024, 3, 2)]
+    assert [
+        (r[0], r[1], r[2], r[3])
+        for r in frame[["Provinsi", "Tahun", "Unit dinilai TPI", "Memenuhi syarat WBK"]].itertuples(index=False)
+    ] == [(JABAR, 2023, 2, 1), (JABAR, 2024, 3, 1), (KALTENG, 2023, 2, 0), (KALTENG, 2024, 3, 2)]
     lines = chart(at, "Rata-rata nilai total per provinsi")
     by_name = {t["name"]: t for t in lines["data"]}
     assert xy(by_name[KALTENG]) == ([2023, 2024], [pytest.approx(63.0), pytest.approx(247 / 3)])
@@ -550,8 +584,10 @@ def test_tren_link_good_and_bad(open_page, fixture_db):
     assert list(table(at, "Memenuhi syarat WBK")["Provinsi"]) == [JABAR, JABAR]  # Bali has no TPN
     bad = open_page(fixture_db, "tren", provinsi="Atlantis", tahap="XYZ")
     no_exception(bad)
-    assert link_notices(bad) == ["Nilai tautan 'provinsi' tidak dikenal (Atlantis); memakai pilihan bawaan.",
-                                 "Nilai tautan 'tahap' tidak dikenal (XYZ); memakai TPI."]
+    assert link_notices(bad) == [
+        "Nilai tautan 'provinsi' tidak dikenal (Atlantis); memakai pilihan bawaan.",
+        "Nilai tautan 'tahap' tidak dikenal (XYZ); memakai TPI.",
+    ]
     assert len(table(bad, "Memenuhi syarat WBK")) == 4
 
 
@@ -562,7 +598,9 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
     # Kalteng, first unit by instansi and name: Badan Pendapatan Daerah, its latest year 2024
     assert [literal(s.value) for s in at.subheader][0] == "Badan Pendapatan Daerah — Pemprov Kalimantan Tengah, 2024"
     assert metrics(at) == {"Nilai total TPI": "92,00"}
-    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")] == ['**=HYPERLINK("x")** (Jawa Barat) — nilai total TPI 60,00']
+    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")] == [
+        '**=HYPERLINK("x")** (Jawa Barat) — nilai total TPI 60,00'
+    ]
     at.selectbox(key="unit").set_value(K_INS).run()
     no_exception(at)
     assert metrics(at) == {"Nilai total TPI": "84,00", "Nilai total TPN": "75,00"}
@@ -575,22 +613,31 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
     assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"])) == [("WBBM", 1.0), ("WBBM", 1.0)]
     at.selectbox(key="tahun_unit").set_value(2023).run()
     assert metrics(at) == {"Nilai total TPI": "60,00", "Nilai total TPN": "57,00"}
-    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][0] == "**Inspektorat** (Jawa Barat) — nilai total TPI 84,00"
+    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][
+        0
+    ] == "**Inspektorat** (Jawa Barat) — nilai total TPI 84,00"
     at.selectbox(key="tahun_unit").set_value(2024).run()
     at.segmented_control(key="tahap_banding").set_value("TPN").run()
     no_exception(at)
-    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][0] == \
-        "**Inspektorat** (Jawa Barat) — nilai total TPN 85,50, predikat Menuju WBBM"
+    assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][
+        0
+    ] == "**Inspektorat** (Jawa Barat) — nilai total TPN 85,50, predikat Menuju WBBM"
     assert [t["name"] for t in chart(at, "Capaian per area, tahap TPN")["data"]] == [
-        "Inspektorat — Pemprov Kalimantan Tengah", "Inspektorat (Jawa Barat)"]
+        "Inspektorat — Pemprov Kalimantan Tengah",
+        "Inspektorat (Jawa Barat)",
+    ]
 
 
 def test_profil_province_pick(open_page, fixture_db):
     at = open_page(fixture_db, "profil")
     at.selectbox(key="provinsi").set_value(32).run()
     no_exception(at)
-    assert at.selectbox(key="unit").options == ["Inspektorat — Kabupaten Bandung", '=HYPERLINK("x") — Pemprov Jawa Barat',
-                                                "Dinas Kesehatan — Pemprov Jawa Barat", "Inspektorat — Pemprov Jawa Barat"]
+    assert at.selectbox(key="unit").options == [
+        "Inspektorat — Kabupaten Bandung",
+        '=HYPERLINK("x") — Pemprov Jawa Barat',
+        "Dinas Kesehatan — Pemprov Jawa Barat",
+        "Inspektorat — Pemprov Jawa Barat",
+    ]
     assert [literal(s.value) for s in at.subheader][0] == "Inspektorat — Kabupaten Bandung, 2024"
 
 
@@ -622,8 +669,10 @@ def test_profil_csv_downloads(open_page, fixture_db, downloads):
     no_exception(at)
     assert at.subheader[0].value == '=HYPERLINK\\("x"\\) — Pemprov Jawa Barat, 2024'  # a name is text, not Markdown
     files = downloads(open_sections(at, "profil_asal_data"))
-    assert set(files) == {"zi_profil_syarat_HYPERLINK-x-Pemprov-Jawa-Barat_2024.csv",
-                          "zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"}
+    assert set(files) == {
+        "zi_profil_syarat_HYPERLINK-x-Pemprov-Jawa-Barat_2024.csv",
+        "zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv",
+    }
     origin = csv_rows(files["zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"])
     assert origin[0][:4] == ["Tahun", "Tahap", "File", "Baris"]
     assert origin[1][:4] == ["2024", "TPI", "rekap_jabar.csv", "8"]
@@ -645,10 +694,18 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
     assert dict(zip(wbk["Syarat"], wbk["Ambang"]))["total"] == 75.0
     assert set(wbk["Syarat riwayat"]) == {"–"}  # WBK needs no earlier predicate: a dash, not "None"
     history = table(at, "Rekap baru")
-    assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [[1, 16, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"]]
+    assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [
+        [1, 16, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"]
+    ]
     files = downloads(open_sections(at, "metodologi_file"))
-    assert {"zi_metodologi_ambang.csv", "zi_metodologi_bobot.csv", "zi_metodologi_riwayat_muatan.csv",
-            "zi_metodologi_file.csv", "zi_metodologi_indeks_konteks.csv", "zi_metodologi_penghargaan_nasional.csv"} == set(files)
+    assert {
+        "zi_metodologi_ambang.csv",
+        "zi_metodologi_bobot.csv",
+        "zi_metodologi_riwayat_muatan.csv",
+        "zi_metodologi_file.csv",
+        "zi_metodologi_indeks_konteks.csv",
+        "zi_metodologi_penghargaan_nasional.csv",
+    } == set(files)
     rows = csv_rows(files["zi_metodologi_riwayat_muatan.csv"])
     assert rows[1][rows[0].index("File")] == "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"
     ambang = csv_rows(files["zi_metodologi_ambang.csv"])
@@ -661,7 +718,7 @@ def _province_pickers():
     """A multiselect page, then the Profil selectbox, then a multiselect page: one URL key `provinsi`."""
     import streamlit as st
 
-    from zi import ui
+    from zi.present import ui
 
     wh = ui.warehouse()
     if st.session_state.get("step", 0) % 2 == 0:
@@ -693,11 +750,15 @@ def _large_table():
     import numpy as np
     import pandas as pd
 
-    from zi import ui
+    from zi.present import ui
 
     rows = 70_000  # x 4 columns: more cells than a pandas Styler renders (262 144)
-    ui.show_table(pd.DataFrame({"unit": [f"=unit {i}" for i in range(rows)], "total": np.linspace(0, 100, rows),
-                                "year": 2024, "pct": 12.5}), ("besar",))
+    ui.show_table(
+        pd.DataFrame(
+            {"unit": [f"=unit {i}" for i in range(rows)], "total": np.linspace(0, 100, rows), "year": 2024, "pct": 12.5}
+        ),
+        ("besar",),
+    )
 
 
 def test_a_table_too_large_for_a_styler_still_shows_and_downloads(downloads):
@@ -710,15 +771,25 @@ def test_a_table_too_large_for_a_styler_still_shows_and_downloads(downloads):
 
 def test_unit_names_are_text_not_markup_in_charts():
     """Plotly reads tags (<a href=…>, <b>) in names and hover text; unit names come from uploaded files."""
-    from zi import charts
+    from zi.present import charts
 
     name = '<a href="https://contoh.invalid">Masuk</a> & <b>Dinas</b>'
-    frame = pd.DataFrame({"unit_id": ["u", "u"], "province_code": [32, 32], "province": [JABAR, JABAR],
-                          "unit": [name, name], "label": [name, name], "year": [2023, 2024], "total_pct": [50.0, 60.0],
-                          "pct_from": [50.0, 50.0], "pct_to": [60.0, 60.0]})
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["u", "u"],
+            "province_code": [32, 32],
+            "province": [JABAR, JABAR],
+            "unit": [name, name],
+            "label": [name, name],
+            "year": [2023, 2024],
+            "total_pct": [50.0, 60.0],
+            "pct_from": [50.0, 50.0],
+            "pct_to": [60.0, 60.0],
+        }
+    )
     lines = charts.trend_lines(frame, "total_pct", "label", "TPI", "judul", colour_by_province=False).to_plotly_json()["data"]
     slope = charts.slope_chart(frame.head(1), 2023, 2024, "TPI").to_plotly_json()["data"]
     boxes = charts.total_distribution(frame, "TPI").to_plotly_json()["data"]
     shown = [lines[0]["name"], lines[0]["hovertemplate"], *slope[0]["text"], *boxes[0]["text"]]
     assert all("<a " not in text and "<b>" not in text for text in shown), shown
-    assert lines[0]["name"] == "&lt;a href=\"https://contoh.invalid\"&gt;Masuk&lt;/a&gt; &amp; &lt;b&gt;Dinas&lt;/b&gt;"
+    assert lines[0]["name"] == '&lt;a href="https://contoh.invalid"&gt;Masuk&lt;/a&gt; &amp; &lt;b&gt;Dinas&lt;/b&gt;'

@@ -1,4 +1,4 @@
-"""Golden outputs of `zi.queries` on the tiny fixture warehouse, and the read-only choke point.
+"""Golden outputs of `zi.query.queries` on the tiny fixture warehouse, and the read-only choke point.
 
 Every expected value is written out here and derived by hand from `tests/fixtures/dashboard/` (the
 table of rows and the eligibility reasoning is in its README.md); the arithmetic is in the comments.
@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from zi import queries
-from zi.db import Warehouse
+from zi.query import queries
+from zi.query.db import Warehouse
 
 pytest_plugins = ["dashboard_fixtures"]
 
@@ -45,8 +45,12 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     """Rows as plain tuples (NA -> None, numpy scalars -> Python), for exact comparison."""
     out = []
     for row in frame[columns].itertuples(index=False):
-        out.append(tuple(None if (v is None or (not isinstance(v, str) and pd.isna(v))) else (v.item() if hasattr(v, "item") else v)
-                         for v in row))
+        out.append(
+            tuple(
+                None if (v is None or (not isinstance(v, str) and pd.isna(v))) else (v.item() if hasattr(v, "item") else v)
+                for v in row
+            )
+        )
     return out
 
 
@@ -62,7 +66,10 @@ def test_data_status_names_the_three_files_and_is_not_sample(wh):
 
 def test_provinces_and_years_available(wh):
     assert records(queries.provinces_available(wh), ["province_code", "province", "province_abbr"]) == [
-        (32, "Jawa Barat", "Jabar"), (51, "Bali", "Bali"), (62, "Kalimantan Tengah", "Kalteng")]
+        (32, "Jawa Barat", "Jabar"),
+        (51, "Bali", "Bali"),
+        (62, "Kalimantan Tengah", "Kalteng"),
+    ]
     assert queries.years_available(wh) == [2024, 2023]  # newest first
 
 
@@ -119,7 +126,9 @@ def test_province_summary_scope_and_stage(wh):
     tpn = queries.province_summary(wh, 2024, "TPN", "provinsi")
     # TPN 2024: Jabar 85.5 rank 1, Kalteng 75 rank 2; TPN 2023: Jabar 78, Kalteng 57 -> same ranks, change 0
     assert records(tpn, ["province_code", "assessed", "mean_total", "rank", "rank_change", "eligible_wbk"]) == [
-        (32, 1, 85.5, 1, 0, 1), (62, 1, 75.0, 2, 0, 0)]
+        (32, 1, 85.5, 1, 0, 1),
+        (62, 1, 75.0, 2, 0, 0),
+    ]
 
 
 def test_averages_national_and_peer(wh):
@@ -167,7 +176,14 @@ def test_area_differences_subtract_the_first_province_chosen(wh):
     assert list(diff.columns) == ["area", "area_name", "Kalimantan Tengah", "Jawa Barat", column]
     assert list(diff["area"]) == ["MP", "TT", "SDM", "AK", "PW", "PP"]  # LKE order
     # MP 83.33 - 80 = +3.33; TT/SDM/AK/PP 66.67 - 80 = -13.33; PW 66.67 - 73.33 = -6.67
-    assert diff[column].tolist() == [approx(10 / 3), approx(-40 / 3), approx(-40 / 3), approx(-40 / 3), approx(-20 / 3), approx(-40 / 3)]
+    assert diff[column].tolist() == [
+        approx(10 / 3),
+        approx(-40 / 3),
+        approx(-40 / 3),
+        approx(-40 / 3),
+        approx(-20 / 3),
+        approx(-40 / 3),
+    ]
     reverse = queries.area_differences(queries.area_achievement(wh, 2024, "TPI", "provinsi", [32, 62]))
     assert reverse["Selisih Kalimantan Tengah − Jawa Barat"].tolist()[0] == approx(-10 / 3)
 
@@ -193,8 +209,10 @@ def test_area_trend_per_year(wh):
     t = queries.area_trend(wh, "TPN", "provinsi", [62, 32])
     # one TPN unit per province-year: Jabar 70 % (2023) and 80 % (2024); Kalteng 50 % and 70 %
     assert len(t) == 24 and set(t["units"]) == {1}
-    pct = {(r.province_code, r.year): set(round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"])
-           for r in t.itertuples()}
+    pct = {
+        (r.province_code, r.year): set(round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"])
+        for r in t.itertuples()
+    }
     assert pct == {(32, 2023): {70.0}, (32, 2024): {80.0}, (62, 2023): {50.0}, (62, 2024): {70.0}}
 
 
@@ -215,8 +233,11 @@ def test_province_trend(wh):
 def test_unit_trend_and_top_units(wh):
     u = queries.unit_trend(wh, "TPN", "provinsi", [62, 32])
     assert records(u, ["unit_id", "label", "year", "total", "predikat"]) == [
-        (J_INS, "Inspektorat (Jabar)", 2023, 78.0, "WBK"), (J_INS, "Inspektorat (Jabar)", 2024, 85.5, "WBBM"),
-        (K_INS, "Inspektorat (Kalteng)", 2023, 57.0, None), (K_INS, "Inspektorat (Kalteng)", 2024, 75.0, None)]
+        (J_INS, "Inspektorat (Jabar)", 2023, 78.0, "WBK"),
+        (J_INS, "Inspektorat (Jabar)", 2024, 85.5, "WBBM"),
+        (K_INS, "Inspektorat (Kalteng)", 2023, 57.0, None),
+        (K_INS, "Inspektorat (Kalteng)", 2024, 75.0, None),
+    ]
     # latest TPI totals: Jabar Inspektorat 92, Kalteng Badan 92, Kalteng Inspektorat 84, Kalteng Dinas 71, ...
     top = queries.top_units(queries.unit_trend(wh, "TPI", "provinsi", [62, 32]), 3)
     assert set(top) == {J_INS, K_BAP, K_INS}
@@ -226,7 +247,11 @@ def test_slope_between_two_years(wh):
     s = queries.slope(wh, "TPI", "provinsi", [62, 32], 2023, 2024)
     # only units with a TPI row in both years, by change: 60->84 +24, 84->92 +8, 66->71 +5, 75.5->67 -8.5
     assert records(s, ["unit_id", "pct_from", "pct_to", "change"]) == [
-        (K_INS, 60.0, 84.0, 24.0), (J_INS, 84.0, 92.0, 8.0), (K_DIN, 66.0, 71.0, 5.0), (J_DIN, 75.5, 67.0, -8.5)]
+        (K_INS, 60.0, 84.0, 24.0),
+        (J_INS, 84.0, 92.0, 8.0),
+        (K_DIN, 66.0, 71.0, 5.0),
+        (J_DIN, 75.5, 67.0, -8.5),
+    ]
     assert queries.slope(wh, "TPI", "provinsi", [51], 2023, 2024).empty  # Bali: 2023 only
 
 
@@ -235,15 +260,19 @@ def test_units_list(wh):
     assert records(queries.units_list(wh, [62]), ["unit_id", "unit", "instansi", "jenis_unit", "latest_year"]) == [
         (K_BAP, "Badan Pendapatan Daerah", "Pemprov Kalimantan Tengah", "Badan", 2024),
         (K_DIN, "Dinas Kesehatan", "Pemprov Kalimantan Tengah", "Dinas", 2024),
-        (K_INS, "Inspektorat", "Pemprov Kalimantan Tengah", "Inspektorat", 2024)]
+        (K_INS, "Inspektorat", "Pemprov Kalimantan Tengah", "Inspektorat", 2024),
+    ]
     assert list(queries.units_list(wh, [32])["unit_id"]) == [J_KAB, J_HYP, J_DIN, J_INS]  # instansi, then unit
 
 
 def test_unit_scores(wh):
     s = queries.unit_scores(wh, K_INS)
     assert records(s, ["year", "stage", "total", "total_pct", "halves_given", "wbk_eligible"]) == [
-        (2023, "TPI", 60.0, 60.0, True, False), (2023, "TPN", 57.0, 57.0, True, False),
-        (2024, "TPI", 84.0, 84.0, True, True), (2024, "TPN", 75.0, 75.0, True, False)]
+        (2023, "TPI", 60.0, 60.0, True, False),
+        (2023, "TPN", 57.0, 57.0, True, False),
+        (2024, "TPI", 84.0, 84.0, True, True),
+        (2024, "TPN", 75.0, 75.0, True, False),
+    ]
     assert [p for (p,) in records(queries.unit_scores(wh, J_INS), ["predikat"])] == [None, "WBK", None, "WBBM"]
 
 
@@ -257,7 +286,19 @@ def test_unit_items_and_area_profile_use_the_halves(wh):
     assert half["IPAK"] == approx(100 * 14 / 17.5)  # 80 %
     profile = queries.area_profile(items)
     assert list(profile[profile["stage"] == "TPI"]["label"]) == [
-        "MP (P)", "MP (R)", "TT (P)", "TT (R)", "SDM (P)", "SDM (R)", "AK (P)", "AK (R)", "PW (P)", "PW (R)", "PP (P)", "PP (R)"]
+        "MP (P)",
+        "MP (R)",
+        "TT (P)",
+        "TT (R)",
+        "SDM (P)",
+        "SDM (R)",
+        "AK (P)",
+        "AK (R)",
+        "PW (P)",
+        "PW (R)",
+        "PP (P)",
+        "PP (R)",
+    ]
     assert list(profile[profile["stage"] == "TPI"]["pct"].round(9)) == [60.0, 40.0] * 6
     # a unit without halves is profiled by area
     plain = queries.area_profile(queries.unit_items(wh, K_DIN, 2024))
@@ -274,7 +315,9 @@ def test_unit_conditions_missing_points(wh):
     failing = tpi[~tpi["met"]]
     # WBBM: total 84 < 85 (1 point short), no earlier predicate (prior 0 < 1)
     assert records(failing, ["predicate", "condition", "value", "minimum", "missing"]) == [
-        ("WBBM", "prior", 0.0, 1.0, 1.0), ("WBBM", "total", 84.0, 85.0, 1.0)]
+        ("WBBM", "prior", 0.0, 1.0, 1.0),
+        ("WBBM", "total", 84.0, 85.0, 1.0),
+    ]
     area = tpi[(tpi.predicate == "WBK") & (tpi.subject == "PW-REFORM")].iloc[0]
     assert area["minimum"] == approx(4.5) and area["value"] == approx(6.0)  # 60 % of 7.5; 80 % of 7.5
     tpn = c[(c["stage"] == "TPN") & ~c["met"]]
@@ -288,7 +331,8 @@ def test_unit_conditions_missing_points(wh):
 def test_best_peer(wh):
     # same jenis_unit, another province, same year and stage, highest total
     assert records(queries.best_peer(wh, K_INS, 2024, "TPI"), ["unit_id", "province", "total", "predikat"]) == [
-        (J_INS, "Jawa Barat", 92.0, None)]  # beats Kabupaten Bandung's Inspektorat (67)
+        (J_INS, "Jawa Barat", 92.0, None)
+    ]  # beats Kabupaten Bandung's Inspektorat (67)
     assert records(queries.best_peer(wh, K_INS, 2024, "TPN"), ["unit_id", "total", "predikat"]) == [(J_INS, 85.5, "WBBM")]
     assert records(queries.best_peer(wh, B_INS, 2023, "TPI"), ["unit_id", "total"]) == [(J_INS, 84.0)]  # vs Kalteng 60
     assert records(queries.best_peer(wh, J_INS, 2023, "TPN"), ["unit_id", "total"]) == [(K_INS, 57.0)]
@@ -300,8 +344,11 @@ def test_unit_provenance_points_at_file_and_row(wh):
     p = queries.unit_provenance(wh, K_INS)
     # rekap_kalteng.csv: header on row 1, the Inspektorat rows on 2..5
     assert records(p, ["year", "stage", "file_name", "source_row", "is_sample"]) == [
-        (2023, "TPI", "rekap_kalteng.csv", 2, False), (2023, "TPN", "rekap_kalteng.csv", 3, False),
-        (2024, "TPI", "rekap_kalteng.csv", 4, False), (2024, "TPN", "rekap_kalteng.csv", 5, False)]
+        (2023, "TPI", "rekap_kalteng.csv", 2, False),
+        (2023, "TPN", "rekap_kalteng.csv", 3, False),
+        (2024, "TPI", "rekap_kalteng.csv", 4, False),
+        (2024, "TPN", "rekap_kalteng.csv", 5, False),
+    ]
     assert records(queries.unit_provenance(wh, J_HYP), ["file_name", "source_row"]) == [("rekap_jabar.csv", 8)]
 
 
@@ -309,7 +356,8 @@ def test_unit_provenance_points_at_file_and_row(wh):
 def test_load_history_and_rules(wh):
     h = queries.load_history(wh)
     assert records(h, ["load_id", "rekap_added", "rekap_replaced", "files", "file_rows", "is_sample"]) == [
-        (1, 16, 0, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv", 16, False)]
+        (1, 16, 0, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv", 16, False)
+    ]
     t = queries.rule_thresholds(wh)
     wbk = t[(t["rubric"] == "permen90-2021") & (t["predicate"] == "WBK")].set_index("condition")["minimum"]
     assert (wbk["total"], wbk["area_pct"], wbk["IPAK"]) == (75.0, 60.0, 15.75)
@@ -321,34 +369,47 @@ def test_load_history_and_rules(wh):
 
 
 # -- the read-only choke point ---------------------------------------------------------------------
-@pytest.mark.parametrize("statement", [
-    "SELECT * FROM read_csv('/etc/passwd')",
-    "SELECT * FROM read_text('/etc/passwd')",
-    "COPY (SELECT 1) TO '/tmp/zi_copy_should_not_exist.csv'",
-    "ATTACH '/tmp/zi_attach_should_not_exist.duckdb' AS other",
-    pytest.param("ATTACH ':memory:' AS other", marks=pytest.mark.xfail(strict=True, reason=(
-        "zi/db.py now opens an in-memory instance and ATTACHes the file read-only; a further ATTACH of "
-        "':memory:' then succeeds and gives a writable database (the earlier duckdb.connect(path, "
-        "read_only=True) refused it: 'Cannot launch in-memory database in read-only mode'). "
-        "Not a file or network access, but ATTACH should be refused; remove this mark once it is."))),
-    "INSTALL httpfs",
-    "LOAD httpfs",
-    "SET enable_external_access = true",
-    "SET lock_configuration = false",
-    "SET allowed_directories = ['/']",
-    "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
-    "UPDATE rekap SET mp = 0",
-    "DELETE FROM rekap",
-    "CREATE TABLE evil AS SELECT 1 AS x",
-    "DROP VIEW scores",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/passwd')",
+        "COPY (SELECT 1) TO '/tmp/zi_copy_should_not_exist.csv'",
+        "ATTACH '/tmp/zi_attach_should_not_exist.duckdb' AS other",
+        pytest.param(
+            "ATTACH ':memory:' AS other",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "zi/query/db.py now opens an in-memory instance and ATTACHes the file read-only; a further ATTACH of "
+                    "':memory:' then succeeds and gives a writable database (the earlier duckdb.connect(path, "
+                    "read_only=True) refused it: 'Cannot launch in-memory database in read-only mode'). "
+                    "Not a file or network access, but ATTACH should be refused; remove this mark once it is."
+                ),
+            ),
+        ),
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "SET allowed_directories = ['/']",
+        "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
+        "UPDATE rekap SET mp = 0",
+        "DELETE FROM rekap",
+        "CREATE TABLE evil AS SELECT 1 AS x",
+        "DROP VIEW scores",
+    ],
+)
 def test_readonly_connection_refuses(fixture_db, statement):
     wh = Warehouse.open(fixture_db)  # a fresh connection per statement: nothing one leaves behind helps another
     try:
         with pytest.raises(duckdb.Error):
             wh._con.execute(statement).fetchall()
         # the connection still answers afterwards, and the data is untouched
-        assert wh._con.execute("SELECT count(*), sum(total) FROM scores").fetchone() == (16, approx(1172.0))  # the sixteen totals of the README table
+        assert wh._con.execute("SELECT count(*), sum(total) FROM scores").fetchone() == (
+            16,
+            approx(1172.0),
+        )  # the sixteen totals of the README table
     finally:
         wh.close()
     assert not Path("/tmp/zi_copy_should_not_exist.csv").exists()
@@ -410,11 +471,15 @@ def test_peer_areas_puts_unit_and_peer_side_by_side(wh):
 
 def test_rubrics_and_load_files(wh):
     assert records(queries.rubrics(wh), ["rubric", "first_year", "total", "has_halves", "thresholds_confirmed"]) == [
-        ("permen52-2014", 2010, 100.0, False, False), ("permen90-2021", 2022, 100.0, True, True)]
+        ("permen52-2014", 2010, 100.0, False, False),
+        ("permen90-2021", 2022, 100.0, True, True),
+    ]
     files = queries.load_files(wh)
     assert records(files, ["file_name", "kind", "rows", "rubrics"]) == [
-        ("rekap_bali.csv", "rekap", 1, "permen90-2021"), ("rekap_jabar.csv", "rekap", 8, "permen90-2021"),
-        ("rekap_kalteng.csv", "rekap", 7, "permen90-2021")]
+        ("rekap_bali.csv", "rekap", 1, "permen90-2021"),
+        ("rekap_jabar.csv", "rekap", 8, "permen90-2021"),
+        ("rekap_kalteng.csv", "rekap", 7, "permen90-2021"),
+    ]
     assert '"delimiter": ";"' in files["dialect"].iloc[1]  # the Jabar file is written the Indonesian Excel way
 
 

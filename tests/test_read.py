@@ -1,4 +1,4 @@
-"""Reading one input file (`etl.read.read_source`): every dialect the data contract promises, the
+"""Reading one input file (`etl.read.tables.read_source`): every dialect the data contract promises, the
 recorded dialect, spreadsheet row numbers, XLSX sheets/formulas/limits, type by content, headers.
 
 Each fixture is a few lines written by the test. Values stay text at this step (parsing is
@@ -12,10 +12,10 @@ import zipfile
 import openpyxl
 import pytest
 import xlsxwriter
-
 from conftest import HEADER_90, ROW_90, load, query, write_csv
+
 from etl.problems import FileRefused
-from etl.read import read_source
+from etl.read.tables import read_source
 
 KEYS = ["provinsi", "unit_kerja", "tahun", "tahap"]
 
@@ -30,7 +30,9 @@ def rows(source, columns=None):
 # -- CSV dialects ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_delimiters(tmp_path, rules, delimiter):
-    text = "\n".join(line.replace(",", delimiter) for line in (HEADER_90, ROW_90, "62,Bappeda,2023,SA,7,6,9,9,13,9,17,5,16")) + "\n"
+    text = (
+        "\n".join(line.replace(",", delimiter) for line in (HEADER_90, ROW_90, "62,Bappeda,2023,SA,7,6,9,9,13,9,17,5,16")) + "\n"
+    )
     source = read_source(write_csv(tmp_path, "d.csv", text), rules)
     assert source.kind == "rekap"
     assert source.dialect == {"format": "csv", "encoding": "utf-8", "delimiter": delimiter, "header_row": 1}
@@ -45,7 +47,9 @@ def test_decimal_comma_semicolon(tmp_path, rules, db):
     path = write_csv(tmp_path, "koma.csv", text)
     source = read_source(path, rules)
     assert source.dialect["delimiter"] == ";"
-    assert rows(source, ["mp", "pw", "ipak", "ipkp"]) == [{"mp": "6,25", "pw": "12,5", "ipak": "15,75", "ipkp": "14,5", "_row": 2}]
+    assert rows(source, ["mp", "pw", "ipak", "ipkp"]) == [
+        {"mp": "6,25", "pw": "12,5", "ipak": "15,75", "ipkp": "14,5", "_row": 2}
+    ]
     code, out = load(path, db)
     assert code == 0, out
     # 6.25 + 5 + 8 + 8 + 12.5 + 8 = 47.75; 15.75 + 4 + 14.5 = 34.25
@@ -62,11 +66,14 @@ def test_decimal_comma_in_quoted_fields_of_a_comma_file(tmp_path, rules, db):
 UNIT = "Dinas Pariwisata – Seni é"
 
 
-@pytest.mark.parametrize("encoding, written, recorded", [
-    ("utf-8", "utf-8", "utf-8"),
-    ("utf-8-sig", "utf-8-sig", "utf-8-sig"),
-    ("cp1252", "cp1252", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "encoding, written, recorded",
+    [
+        ("utf-8", "utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig", "utf-8-sig"),
+        ("cp1252", "cp1252", "cp1252"),
+    ],
+)
 def test_csv_encodings(tmp_path, rules, encoding, written, recorded):
     text = f"{HEADER_90}\n62,{UNIT},2023,TPI,6,5,8,8,12,8,16,4,15\n"
     path = write_csv(tmp_path, "enc.csv", text, encoding=written, newline="\r\n")
@@ -94,10 +101,10 @@ def test_utf16_tab_delimited_as_excel_unicode_text(tmp_path, rules):
 def test_quoted_line_breaks_count_one_row_per_record(tmp_path, rules):
     text = (
         f"{HEADER_90},catatan\n"
-        f'{ROW_90},"baris satu\nbaris dua\nbaris tiga"\n'          # record = row 2, spans 3 lines
-        '62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,15,biasa\n'         # row 3
+        f'{ROW_90},"baris satu\nbaris dua\nbaris tiga"\n'  # record = row 2, spans 3 lines
+        "62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,15,biasa\n"  # row 3
         '62,"Dinas\nKesehatan",2023,TPI,6,5,8,8,12,8,16,4,15,\n'  # row 4, spans 2 lines
-        '62,Biro Umum,2023,TPI,6,5,8,8,12,8,16,4,15,\n'            # row 5
+        "62,Biro Umum,2023,TPI,6,5,8,8,12,8,16,4,15,\n"  # row 5
     )
     source = read_source(write_csv(tmp_path, "q.csv", text), rules)
     assert rows(source, ["unit_kerja", "catatan"]) == [
@@ -116,7 +123,9 @@ def test_quoted_line_break_then_error_names_spreadsheet_row(tmp_path, db):
 
 
 def test_blank_rows_skipped_but_counted(tmp_path, rules):
-    text = f"{HEADER_90}\n{ROW_90}\n\n\n62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,15\n\n62,Biro Umum,2023,TPI,6,5,8,8,12,8,16,4,15\n\n"
+    text = (
+        f"{HEADER_90}\n{ROW_90}\n\n\n62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,15\n\n62,Biro Umum,2023,TPI,6,5,8,8,12,8,16,4,15\n\n"
+    )
     source = read_source(write_csv(tmp_path, "b.csv", text), rules)
     assert rows(source, ["unit_kerja"]) == [
         {"unit_kerja": "Inspektorat", "_row": 2},
@@ -170,10 +179,13 @@ def write_xlsx(path, sheets: dict[str, list[list]]):
 
 @pytest.mark.parametrize("name", ["Rekap", "REKAP", " rekap "])
 def test_xlsx_rekap_sheet_chosen_over_first(tmp_path, rules, name):
-    path = write_xlsx(tmp_path / "buku.xlsx", {
-        "Petunjuk": [["Isi sheet Rekap"], HEADER_CELLS, [62, "Salah Sheet", 2023, "TPI", 1, 1, 1, 1, 1, 1, 1, 1, 1]],
-        name: [HEADER_CELLS, ROW_CELLS],
-    })
+    path = write_xlsx(
+        tmp_path / "buku.xlsx",
+        {
+            "Petunjuk": [["Isi sheet Rekap"], HEADER_CELLS, [62, "Salah Sheet", 2023, "TPI", 1, 1, 1, 1, 1, 1, 1, 1, 1]],
+            name: [HEADER_CELLS, ROW_CELLS],
+        },
+    )
     source = read_source(path, rules)
     assert source.dialect == {"format": "xlsx", "sheet": name, "header_row": 1}
     assert rows(source, ["provinsi", "unit_kerja", "tahun", "mp"]) == [
@@ -182,25 +194,33 @@ def test_xlsx_rekap_sheet_chosen_over_first(tmp_path, rules, name):
 
 
 def test_xlsx_first_sheet_when_no_rekap(tmp_path, rules):
-    path = write_xlsx(tmp_path / "buku.xlsx", {
-        "Data 2023": [HEADER_CELLS, ROW_CELLS],
-        "Lain": [HEADER_CELLS, [62, "Salah Sheet", 2023, "TPI", 1, 1, 1, 1, 1, 1, 1, 1, 1]],
-    })
+    path = write_xlsx(
+        tmp_path / "buku.xlsx",
+        {
+            "Data 2023": [HEADER_CELLS, ROW_CELLS],
+            "Lain": [HEADER_CELLS, [62, "Salah Sheet", 2023, "TPI", 1, 1, 1, 1, 1, 1, 1, 1, 1]],
+        },
+    )
     source = read_source(path, rules)
     assert source.sheet == "Data 2023"
     assert rows(source, ["unit_kerja"]) == [{"unit_kerja": "Inspektorat", "_row": 2}]
 
 
 def test_xlsx_title_rows_and_sheet_row_numbers(tmp_path, rules, db):
-    path = write_xlsx(tmp_path / "judul.xlsx", {"Rekap": [
-        ["REKAPITULASI PENILAIAN ZI"],
-        ["Tahun 2023"],
-        [],
-        HEADER_CELLS,
-        ROW_CELLS,
-        [],
-        [62, "Bappeda", 2023, "TPI", 6.5, 5, 8, 8, 12, 8, 16, 4, 15],
-    ]})
+    path = write_xlsx(
+        tmp_path / "judul.xlsx",
+        {
+            "Rekap": [
+                ["REKAPITULASI PENILAIAN ZI"],
+                ["Tahun 2023"],
+                [],
+                HEADER_CELLS,
+                ROW_CELLS,
+                [],
+                [62, "Bappeda", 2023, "TPI", 6.5, 5, 8, 8, 12, 8, 16, 4, 15],
+            ]
+        },
+    )
     source = read_source(path, rules)
     assert source.dialect["header_row"] == 4
     assert rows(source, ["unit_kerja", "mp"]) == [
@@ -209,12 +229,15 @@ def test_xlsx_title_rows_and_sheet_row_numbers(tmp_path, rules, db):
     ]
     code, out = load(path, db)
     assert code == 0, out
-    assert query(db, "SELECT s.unit, s.mp, p.source_row FROM scores s JOIN provenance p USING (unit_id, year, stage) ORDER BY 3") == [
-        ("Inspektorat", 6.0, 5), ("Bappeda", 6.5, 7)]
+    assert query(
+        db, "SELECT s.unit, s.mp, p.source_row FROM scores s JOIN provenance p USING (unit_id, year, stage) ORDER BY 3"
+    ) == [("Inspektorat", 6.0, 5), ("Bappeda", 6.5, 7)]
 
 
 def test_xlsx_error_names_sheet_and_sheet_row(tmp_path, db):
-    path = write_xlsx(tmp_path / "salah.xlsx", {"Rekap": [["judul"], HEADER_CELLS, [62, "Bappeda", 2023, "TPX", 6, 5, 8, 8, 12, 8, 16, 4, 15]]})
+    path = write_xlsx(
+        tmp_path / "salah.xlsx", {"Rekap": [["judul"], HEADER_CELLS, [62, "Bappeda", 2023, "TPX", 6, 5, 8, 8, 12, 8, 16, 4, 15]]}
+    )
     code, out = load(path, db)
     assert code == 1
     assert "salah.xlsx, sheet 'Rekap', baris 3, kolom 'tahap', nilai 'TPX': tahap tidak dikenal" in out
@@ -226,7 +249,7 @@ def test_xlsx_formula_read_from_cached_value(tmp_path, rules, db):
     sheet = book.add_worksheet("Rekap")
     sheet.write_row(0, 0, HEADER_CELLS)
     sheet.write_row(1, 0, ROW_CELLS)
-    sheet.write_formula(1, 5, "=2+3", None, 5)      # tt: cached 5
+    sheet.write_formula(1, 5, "=2+3", None, 5)  # tt: cached 5
     sheet.write_formula(1, 9, "=4*2+0.5", None, 8.5)  # pp: cached 8.5
     book.close()
     source = read_source(path, rules)
@@ -253,12 +276,14 @@ def test_xlsx_formula_without_cached_value_refused(tmp_path, db):
 
 def test_xlsx_row_limit_refused(tmp_path):
     from etl.load import run
-    from zi.rules import RULES_PATH, load_rules
+    from zi.domain.rules import RULES_PATH, load_rules
 
     text = RULES_PATH.read_text(encoding="utf-8").replace("xlsx_max_rows = 250000", "xlsx_max_rows = 5")
     (tmp_path / "rules.toml").write_text(text, encoding="utf-8")
     small = load_rules(tmp_path / "rules.toml")
-    path = write_xlsx(tmp_path / "panjang.xlsx", {"Rekap": [HEADER_CELLS] + [[62, f"Unit {i}", *ROW_CELLS[2:]] for i in range(8)]})
+    path = write_xlsx(
+        tmp_path / "panjang.xlsx", {"Rekap": [HEADER_CELLS] + [[62, f"Unit {i}", *ROW_CELLS[2:]] for i in range(8)]}
+    )
     report = run([(path, "panjang.xlsx")], tmp_path / "zi.duckdb", write=True, rules=small)
     assert [str(p) for p in report.problems] == ["panjang.xlsx, sheet 'Rekap': lebih dari 5 baris (batas di data/rules.toml)"]
     assert not (tmp_path / "zi.duckdb").exists()
@@ -275,10 +300,13 @@ def _zip_bomb(path, member: str, megabytes: int):
     return path
 
 
-@pytest.mark.parametrize("megabytes, said", [
-    (5, "rasio pemampatan melebihi batas 200x"),        # 5 MB of zeros -> a few KB: ratio ~1000
-    (101, "XLSX akan mengembang melebihi batas 100 MB"),  # past xlsx_max_uncompressed_mb
-])
+@pytest.mark.parametrize(
+    "megabytes, said",
+    [
+        (5, "rasio pemampatan melebihi batas 200x"),  # 5 MB of zeros -> a few KB: ratio ~1000
+        (101, "XLSX akan mengembang melebihi batas 100 MB"),  # past xlsx_max_uncompressed_mb
+    ],
+)
 def test_xlsx_zip_bomb_refused_before_parsing(tmp_path, rules, monkeypatch, megabytes, said):
     path = _zip_bomb(tmp_path / "bom.xlsx", "xl/worksheets/sheet1.xml", megabytes)
     assert path.stat().st_size < 200_000
@@ -293,11 +321,14 @@ def test_xlsx_zip_bomb_refused_before_parsing(tmp_path, rules, monkeypatch, mega
     assert said in refused.value.problem.reason
 
 
-@pytest.mark.parametrize("content", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",   # an image
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200),          # a legacy .xls
-    b"PK\x03\x04" + bytes(100),                                 # a damaged zip
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",  # an image
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200),  # a legacy .xls
+        b"PK\x03\x04" + bytes(100),  # a damaged zip
+    ],
+)
 def test_binary_renamed_csv_refused(tmp_path, rules, content, db):
     path = tmp_path / "data.csv"
     path.write_bytes(content)
@@ -334,17 +365,33 @@ def test_csv_name_but_xlsx_content_read_as_xlsx(tmp_path, rules):
 
 
 # -- headers --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("written, canonical", [
-    ("Unit Kerja", "unit_kerja"), ("Perangkat Daerah", "unit_kerja"), ("Satuan Kerja", "unit_kerja"),
-    ("Tahap Penilaian", "tahap"), ("Penilai", "tahap"),
-    ("Manajemen Perubahan", "mp"), ("Penataan Tatalaksana", "tt"),
-    ("Penataan Sistem Manajemen SDM Aparatur", "sdm"), ("Penataan SDM", "sdm"),
-    ("Penguatan Akuntabilitas Kinerja", "ak"), ("Penguatan Akuntabilitas", "ak"),
-    ("Penguatan Pengawasan", "pw"), ("Peningkatan Kualitas Pelayanan Publik", "pp"),
-    ("Indeks Persepsi Anti Korupsi", "ipak"), ("Capaian Kinerja", "ck"), ("Indeks Persepsi Kualitas Pelayanan", "ipkp"),
-    ("  PROVINSI ", "provinsi"), ("Tahun", "tahun"), ("MP.Pemenuhan", "mp_pemenuhan"), ("mp-reform", "mp_reform"),
-    ("IPAK Indeks", "ipak_indeks"), ("Hasil Bersih", "hasil_bersih"),
-])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("Unit Kerja", "unit_kerja"),
+        ("Perangkat Daerah", "unit_kerja"),
+        ("Satuan Kerja", "unit_kerja"),
+        ("Tahap Penilaian", "tahap"),
+        ("Penilai", "tahap"),
+        ("Manajemen Perubahan", "mp"),
+        ("Penataan Tatalaksana", "tt"),
+        ("Penataan Sistem Manajemen SDM Aparatur", "sdm"),
+        ("Penataan SDM", "sdm"),
+        ("Penguatan Akuntabilitas Kinerja", "ak"),
+        ("Penguatan Akuntabilitas", "ak"),
+        ("Penguatan Pengawasan", "pw"),
+        ("Peningkatan Kualitas Pelayanan Publik", "pp"),
+        ("Indeks Persepsi Anti Korupsi", "ipak"),
+        ("Capaian Kinerja", "ck"),
+        ("Indeks Persepsi Kualitas Pelayanan", "ipkp"),
+        ("  PROVINSI ", "provinsi"),
+        ("Tahun", "tahun"),
+        ("MP.Pemenuhan", "mp_pemenuhan"),
+        ("mp-reform", "mp_reform"),
+        ("IPAK Indeks", "ipak_indeks"),
+        ("Hasil Bersih", "hasil_bersih"),
+    ],
+)
 def test_header_aliases(tmp_path, rules, written, canonical):
     header = ["provinsi", "unit_kerja", "tahun", "tahap"]
     position = header.index(canonical) if canonical in header else None
@@ -369,7 +416,8 @@ def test_all_aliases_in_one_file_load(tmp_path, db):
     code, out = load(write_csv(tmp_path, "alias.csv", text), db)
     assert code == 0, out
     assert query(db, "SELECT province_code, unit, mp, tt, sdm, ak, pw, pp, ipak, ck, ipkp FROM scores") == [
-        (62, "Inspektorat", 6, 5, 8, 8, 12, 8, 16, 4, 15)]
+        (62, "Inspektorat", 6, 5, 8, 8, 12, 8, 16, 4, 15)
+    ]
 
 
 def test_unknown_header_is_a_warning_not_silence(tmp_path, rules, db):
@@ -385,5 +433,6 @@ def test_unknown_header_is_a_warning_not_silence(tmp_path, rules, db):
 def test_data_under_an_empty_header_is_a_warning(tmp_path, rules):
     source = read_source(write_csv(tmp_path, "tanpa.csv", f"{HEADER_90},\n{ROW_90},lupa\n"), rules)
     assert [(p.row, p.column, p.reason) for p in source.problems] == [
-        (1, "kolom ke-14", "kolom berisi data tanpa judul; diabaikan")]
+        (1, "kolom ke-14", "kolom berisi data tanpa judul; diabaikan")
+    ]
     assert all(p.warning for p in source.problems)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from zi.labels import SAMPLE_NOTICE
+from zi.present.labels import SAMPLE_NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -38,8 +38,10 @@ SCRIPT = ROOT / "deploy" / "run_replicas.sh"
 PAGE_TIMEOUT_MS = 30_000
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                       reason="nginx tidak terpasang: uji replika di belakang nginx dilewati (apt-get install nginx; .ci/run memasangnya)"),
+    pytest.mark.skipif(
+        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+        reason="nginx tidak terpasang: uji replika di belakang nginx dilewati (apt-get install nginx; .ci/run memasangnya)",
+    ),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium tidak ada di {CHROMIUM} (apt-get install chromium)"),
 ]
 
@@ -52,8 +54,15 @@ def free_port() -> int:
 
 def etl(*args: object) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("ZI_DB", "ZI_DATASET")}
-    result = subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -66,9 +75,25 @@ class Deployment:
         self.replicas = [f"127.0.0.1:{free_port()}" for _ in range(replicas)]
         env = {k: v for k, v in os.environ.items() if k not in ("ZI_DB", "ZI_DATASET")}
         self.process = subprocess.Popen(
-            ["bash", str(SCRIPT), *data, "--listen", self.listen, "--replicas", ",".join(self.replicas),
-             "--dir", str(workdir), "--python", sys.executable],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            [
+                "bash",
+                str(SCRIPT),
+                *data,
+                "--listen",
+                self.listen,
+                "--replicas",
+                ",".join(self.replicas),
+                "--dir",
+                str(workdir),
+                "--python",
+                sys.executable,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         self.output = ""
         self._wait_ready(deadline=time.monotonic() + 120)
@@ -97,7 +122,9 @@ class Deployment:
         return "\n".join(f"== {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.workdir.glob("*.log")))
 
     def access_log(self) -> list[dict]:
-        pattern = re.compile(r'(?P<status>\d{3}) "(?P<method>\S+) (?P<uri>\S+) [^"]*" upstream=(?P<upstream>.*) zi_replika=(?P<cookie>\S*)$')
+        pattern = re.compile(
+            r'(?P<status>\d{3}) "(?P<method>\S+) (?P<uri>\S+) [^"]*" upstream=(?P<upstream>.*) zi_replika=(?P<cookie>\S*)$'
+        )
         path = self.workdir / "access.log"
         lines = path.read_text().splitlines() if path.exists() else []
         return [m.groupdict() for m in map(pattern.search, lines) if m]
@@ -124,7 +151,8 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield chromium
         chromium.close()
 
@@ -218,7 +246,9 @@ def test_sessions_spread_stay_sticky_and_survive_a_stopped_replica(browser, ware
 
         # The websocket of each session (logged by nginx when it closes) went where its HTTP went.
         cookies = {cookie: replica for replica, cookie, _ in before}
-        streams = lambda: [e for e in deployment.access_log() if e["uri"].startswith("/_stcore/stream") and e["cookie"] in cookies]  # noqa: E731
+        streams = lambda: [
+            e for e in deployment.access_log() if e["uri"].startswith("/_stcore/stream") and e["cookie"] in cookies
+        ]  # noqa: E731
         assert wait_for(lambda: {e["cookie"] for e in streams()} == set(cookies), 15), deployment.access_log()
         for entry in streams():
             assert entry["status"] == "101" and entry["upstream"] == cookies[entry["cookie"]], entry
@@ -259,12 +289,18 @@ def test_sessions_spread_stay_sticky_and_survive_a_stopped_replica(browser, ware
         open_on_victim.page.get_by_role("heading", name="Ringkasan").first.wait_for(timeout=PAGE_TIMEOUT_MS)
         victim_cookie = open_on_victim.cookie
         open_on_victim.close()  # nginx logs a websocket when it closes
-        reconnected = lambda: any(  # noqa: E731
-            e["uri"].startswith("/_stcore/stream") and e["cookie"] == victim_cookie and e["upstream"] == survivor
-            for e in deployment.access_log()[killed_at:])
+        reconnected = (
+            lambda: any(  # noqa: E731
+                e["uri"].startswith("/_stcore/stream") and e["cookie"] == victim_cookie and e["upstream"] == survivor
+                for e in deployment.access_log()[killed_at:]
+            )
+        )
         assert wait_for(reconnected, 15), deployment.access_log()[killed_at:]
-        problems = [line for line in (deployment.workdir / "error.log").read_text().splitlines()
-                    if re.search(r"\[(crit|alert|emerg)\]", line)]
+        problems = [
+            line
+            for line in (deployment.workdir / "error.log").read_text().splitlines()
+            if re.search(r"\[(crit|alert|emerg)\]", line)
+        ]
         assert problems == [], problems  # e.g. a temp file nginx's workers cannot write
     finally:
         deployment.stop()

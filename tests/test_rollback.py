@@ -9,11 +9,11 @@ import copy
 import json
 
 import pytest
-
 from conftest import HEADER_90, load, query, query_dicts, run_cli, sha256_of, write_csv
-from etl import versions
+
 from etl.load import run
-from zi.rules import load_rules
+from etl.write import versions
+from zi.domain.rules import load_rules
 
 ROW = "62,Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15"
 SCORES = "SELECT * EXCLUDE (is_sample) FROM scores ORDER BY unit_id, year, stage"
@@ -27,8 +27,11 @@ def cli_json(*argv) -> tuple[int, dict]:
 def three_loads(tmp_path, db):
     """Load 1: two units; load 2: one replaced, one added; load 3: another replacement."""
     first = write_csv(tmp_path, "satu.csv", f"{HEADER_90}\n{ROW}\n62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,15\n")
-    second = write_csv(tmp_path, "dua.csv", f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n"
-                                            "62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n")
+    second = write_csv(
+        tmp_path,
+        "dua.csv",
+        f"{HEADER_90}\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n",
+    )
     third = write_csv(tmp_path, "tiga.csv", f"{HEADER_90}\n62,Bappeda,2023,TPI,6,5,8,8,12,8,16,4,14\n")
     states = []
     for path in (first, second, third):
@@ -39,8 +42,11 @@ def three_loads(tmp_path, db):
 
 
 def test_check_json_reports_files_problems_counts_and_preview(tmp_path, loaded_db):
-    changed = write_csv(tmp_path, "ubah.csv", f"{HEADER_90},predikat\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15,WBK\n"
-                                              "62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15,\n")
+    changed = write_csv(
+        tmp_path,
+        "ubah.csv",
+        f"{HEADER_90},predikat\n62,Inspektorat,2023,TPI,7,5,8,8,12,8,16,4,15,WBK\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15,\n",
+    )
     before = sha256_of(loaded_db)
     code, report = cli_json("check", changed, "--db", loaded_db)
     assert code == 0 and report["status"] == "checked" and report["written"] is False
@@ -49,7 +55,13 @@ def test_check_json_reports_files_problems_counts_and_preview(tmp_path, loaded_d
     assert file["name"] == "ubah.csv" and file["dialect"]["delimiter"] == "," and file["rows"] == 2
     assert report["counts"]["rekap_added"] == 1 and report["counts"]["rekap_replaced"] == 1
     [added] = report["preview"]["rekap_added"]["rows"]
-    assert (added["unit"], added["year"], added["stage"], added["row"], added["file"]) == ("Dinas Baru", 2024, "SA", 3, "ubah.csv")
+    assert (added["unit"], added["year"], added["stage"], added["row"], added["file"]) == (
+        "Dinas Baru",
+        2024,
+        "SA",
+        3,
+        "ubah.csv",
+    )
     assert added["province"] == "Kalimantan Tengah" and added["mp"] == 6
     replaced = {r["column"]: r for r in report["preview"]["rekap_replaced"]["rows"]}
     assert set(replaced) == {"mp", "predikat"}
@@ -59,8 +71,11 @@ def test_check_json_reports_files_problems_counts_and_preview(tmp_path, loaded_d
 
 
 def test_refused_json_has_every_problem_as_a_located_dict(tmp_path, loaded_db):
-    bad = write_csv(tmp_path, "salah.csv", f"{HEADER_90}\nAtlantis,Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15\n"
-                                           "62,Bappeda,2023,TPX,6,5,8,8,12,99,16,4,15\n")
+    bad = write_csv(
+        tmp_path,
+        "salah.csv",
+        f"{HEADER_90}\nAtlantis,Inspektorat,2023,TPI,6,5,8,8,12,8,16,4,15\n62,Bappeda,2023,TPX,6,5,8,8,12,99,16,4,15\n",
+    )
     code, report = cli_json("load", bad, "--db", loaded_db)
     assert code == 1 and report["status"] == "refused" and report["exit"] == 1 and report["preview"] == {}
     found = {(p["row"], p["column"], p["value"]) for p in report["problems"]}
@@ -70,12 +85,16 @@ def test_refused_json_has_every_problem_as_a_located_dict(tmp_path, loaded_db):
 
 def test_name_labels_a_generated_path_and_by_is_recorded(tmp_path, loaded_db):
     stored = write_csv(tmp_path, "3f9a0c.bin", f"{HEADER_90}\n62,Dinas Baru,2024,SA,6,5,8,8,12,8,16,4,15\n")
-    code, report = cli_json("load", stored, "--db", loaded_db, f"--name={stored}=Rekap Kalteng (final).csv", "--by=inspektur@kalteng.go.id")
+    code, report = cli_json(
+        "load", stored, "--db", loaded_db, f"--name={stored}=Rekap Kalteng (final).csv", "--by=inspektur@kalteng.go.id"
+    )
     assert code == 0 and report["status"] == "loaded", report
     assert report["files"][0]["name"] == "Rekap Kalteng (final).csv"
     [row] = query_dicts(loaded_db, "SELECT loaded_by, files FROM load_history WHERE load_id = $id", {"id": report["load_id"]})
     assert row == {"loaded_by": "inspektur@kalteng.go.id", "files": "Rekap Kalteng (final).csv"}
-    assert query(loaded_db, "SELECT DISTINCT file_name FROM provenance WHERE unit = 'Dinas Baru'") == [("Rekap Kalteng (final).csv",)]
+    assert query(loaded_db, "SELECT DISTINCT file_name FROM provenance WHERE unit = 'Dinas Baru'") == [
+        ("Rekap Kalteng (final).csv",)
+    ]
 
 
 def test_usage_errors_are_json_too(tmp_path):
@@ -86,7 +105,9 @@ def test_usage_errors_are_json_too(tmp_path):
 def test_preview_lists_are_capped_but_totals_are_full(tmp_path, db):
     rules = copy.copy(load_rules())
     rules.limits = {**rules.limits, "preview_max_rows": 3}
-    many = write_csv(tmp_path, "banyak.csv", HEADER_90 + "\n" + "".join(f"62,Unit {i},2024,SA,6,5,8,8,12,8,16,4,15\n" for i in range(10)))
+    many = write_csv(
+        tmp_path, "banyak.csv", HEADER_90 + "\n" + "".join(f"62,Unit {i},2024,SA,6,5,8,8,12,8,16,4,15\n" for i in range(10))
+    )
     report = run([(many, many.name)], db, write=False, rules=rules)
     assert report.preview["rekap_added"]["total"] == 10 and len(report.preview["rekap_added"]["rows"]) == 3
 
@@ -163,11 +184,18 @@ def test_rollback_to_the_same_content_writes_nothing(tmp_path, db):
 
 @pytest.mark.parametrize("kind", ["rincian"])
 def test_rollback_restores_sub_area_detail_too(tmp_path, db, kind):
-    rekap = write_csv(tmp_path, "rekap.csv", "provinsi,unit_kerja,tahun,tahap,mp_pemenuhan,mp_reform,tt,sdm,ak,pw,pp,ipak,ck,ipkp\n"
-                                             "62,Inspektorat,2023,TPI,3,3,5,8,8,12,8,16,4,15\n")
+    rekap = write_csv(
+        tmp_path,
+        "rekap.csv",
+        "provinsi,unit_kerja,tahun,tahap,mp_pemenuhan,mp_reform,tt,sdm,ak,pw,pp,ipak,ck,ipkp\n"
+        "62,Inspektorat,2023,TPI,3,3,5,8,8,12,8,16,4,15\n",
+    )
     assert load(rekap, db)[0] == 0
-    detail = write_csv(tmp_path, "rincian.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n"
-                                                "62,Inspektorat,2023,TPI,MP-P1,0.5\n62,Inspektorat,2023,TPI,MP-P2,1\n")
+    detail = write_csv(
+        tmp_path,
+        "rincian.csv",
+        "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n62,Inspektorat,2023,TPI,MP-P1,0.5\n62,Inspektorat,2023,TPI,MP-P2,1\n",
+    )
     assert load(detail, db)[0] == 0
     assert query(db, "SELECT count(*) FROM rincian") == [(2,)]
     assert run_cli("rollback", 1, "--db", db)[0] == 0

@@ -18,10 +18,9 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from conftest import load, query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import load, query
 
 AREAS_90 = {"mp": 8, "tt": 7, "sdm": 10, "ak": 10, "pw": 15, "pp": 10}
 RESULTS_90 = {"ipak": 17.5, "ck": 5, "ipkp": 17.5}
@@ -31,8 +30,16 @@ HALVES = [f"{a}_{h}" for a in AREAS_90 for h in ("pemenuhan", "reform")]
 VALUE_COLUMNS = [*AREAS_90, *HALVES, *RESULTS_90, *RESULTS_52]
 
 PROVINCES = [("62", 62), ("Kalteng", 62), ("Jawa Barat", 32), ("DKI Jakarta", 31), ("Prov. Papua Selatan", 93), ("jabar", 32)]
-UNITS = ["Inspektorat", "Dinas Pariwisata – Seni é", "Badan Keuangan; Aset", 'Biro "Umum"', "UPTD Balai, Benih",
-         "RSUD dr. Doris Sylvanus", "Dinas Perpustakaan dan Arsip", "BPSDM"]
+UNITS = [
+    "Inspektorat",
+    "Dinas Pariwisata – Seni é",
+    "Badan Keuangan; Aset",
+    'Biro "Umum"',
+    "UPTD Balai, Benih",
+    "RSUD dr. Doris Sylvanus",
+    "Dinas Perpustakaan dan Arsip",
+    "BPSDM",
+]
 LAST_YEAR = dt.date.today().year + 1
 
 
@@ -50,8 +57,14 @@ def tables(draw):
     for unit in units:
         written, code = draw(st.sampled_from(PROVINCES))
         year = draw(st.integers(2015, LAST_YEAR))
-        row = {"provinsi": written, "code": code, "unit_kerja": UNITS[unit], "tahun": year,
-               "tahap": draw(st.sampled_from(["SA", "TPI", "TPN"])), "values": {}}
+        row = {
+            "provinsi": written,
+            "code": code,
+            "unit_kerja": UNITS[unit],
+            "tahun": year,
+            "tahap": draw(st.sampled_from(["SA", "TPI", "TPN"])),
+            "values": {},
+        }
         if year >= 2022:
             row["rubric"] = "permen90-2021"
             for area, weight in AREAS_90.items():
@@ -71,13 +84,15 @@ def tables(draw):
 
 dialects = st.one_of(
     st.just({"format": "xlsx"}),
-    st.fixed_dictionaries({
-        "format": st.just("csv"),
-        "delimiter": st.sampled_from([",", ";", "\t"]),
-        "decimal": st.sampled_from([".", ","]),
-        "encoding": st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
-        "newline": st.sampled_from(["\n", "\r\n"]),
-    }),
+    st.fixed_dictionaries(
+        {
+            "format": st.just("csv"),
+            "delimiter": st.sampled_from([",", ";", "\t"]),
+            "decimal": st.sampled_from([".", ","]),
+            "encoding": st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+            "newline": st.sampled_from(["\n", "\r\n"]),
+        }
+    ),
 )
 
 

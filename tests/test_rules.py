@@ -1,4 +1,4 @@
-"""The rules file (data/rules.toml) as `zi.rules` reads it: weights add up, thresholds are the ones
+"""The rules file (data/rules.toml) as `zi.domain.rules` reads it: weights add up, thresholds are the ones
 written, the rubric follows the year, a contradictory file is refused, and the survey conversion is
 the reference's (index / 4 x 17.5).
 
@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from zi.rules import AREAS, RULES_PATH, RulesError, load_rules
+from zi.domain.rules import AREAS, RULES_PATH, RulesError, load_rules
 
 
 def weights(rules, rubric, level):
@@ -59,10 +59,13 @@ def test_subareas_sum_to_their_half(rules):
     assert rules.indicators("permen52-2014", "subarea") == []
 
 
-@pytest.mark.parametrize("rubric, groups", [
-    ("permen90-2021", {"BERSIH": 22.5, "PELAYANAN": 17.5}),
-    ("permen52-2014", {"BERSIH": 20.0, "PELAYANAN": 20.0}),
-])
+@pytest.mark.parametrize(
+    "rubric, groups",
+    [
+        ("permen90-2021", {"BERSIH": 22.5, "PELAYANAN": 17.5}),
+        ("permen52-2014", {"BERSIH": 20.0, "PELAYANAN": 20.0}),
+    ],
+)
 def test_results_sum_to_40_and_to_their_groups(rules, rubric, groups):
     results = rules.indicators(rubric, "result")
     assert math.isclose(sum(r.weight for r in results), 40.0)
@@ -99,9 +102,15 @@ def test_thresholds_read_back_exactly_as_written():
     assert rules.rubrics["permen90-2021"].thresholds_confirmed is True
 
 
-@pytest.mark.parametrize("year, rubric", [
-    (2010, "permen52-2014"), (2021, "permen52-2014"), (2022, "permen90-2021"), (2030, "permen90-2021"),
-])
+@pytest.mark.parametrize(
+    "year, rubric",
+    [
+        (2010, "permen52-2014"),
+        (2021, "permen52-2014"),
+        (2022, "permen90-2021"),
+        (2030, "permen90-2021"),
+    ],
+)
 def test_rubric_for_year(rules, year, rubric):
     assert rules.rubric_for_year(year) == rubric
 
@@ -114,20 +123,35 @@ def _broken_copy(tmp_path, old: str, new: str):
     return path
 
 
-@pytest.mark.parametrize("old, new, said", [
-    # an area weight: the areas no longer sum to 60
-    ('MP  = { name = "Manajemen Perubahan", pemenuhan = 4.0, reform = 4.0 }',
-     'MP  = { name = "Manajemen Perubahan", pemenuhan = 4.0, reform = 4.5 }', "pengungkit"),
-    # a sub-area: MP-PEMENUHAN's sub-areas no longer sum to 4
-    ('MP-P1  = { name = "Penyusunan tim kerja", weight = 0.5 }', 'MP-P1  = { name = "Penyusunan tim kerja", weight = 0.75 }',
-     "MP-PEMENUHAN"),
-    # a result: the results no longer sum to 40
-    ('CK   = { name = "Capaian kinerja lebih baik dari sebelumnya", group = "BERSIH", weight = 5.0',
-     'CK   = { name = "Capaian kinerja lebih baik dari sebelumnya", group = "BERSIH", weight = 6.0', "hasil"),
-    # a 52/2014 area
-    ('SDM = { name = "Penataan Sistem Manajemen SDM Aparatur", weight = 15.0 }',
-     'SDM = { name = "Penataan Sistem Manajemen SDM Aparatur", weight = 14.0 }', "permen52-2014"),
-])
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        # an area weight: the areas no longer sum to 60
+        (
+            'MP  = { name = "Manajemen Perubahan", pemenuhan = 4.0, reform = 4.0 }',
+            'MP  = { name = "Manajemen Perubahan", pemenuhan = 4.0, reform = 4.5 }',
+            "pengungkit",
+        ),
+        # a sub-area: MP-PEMENUHAN's sub-areas no longer sum to 4
+        (
+            'MP-P1  = { name = "Penyusunan tim kerja", weight = 0.5 }',
+            'MP-P1  = { name = "Penyusunan tim kerja", weight = 0.75 }',
+            "MP-PEMENUHAN",
+        ),
+        # a result: the results no longer sum to 40
+        (
+            'CK   = { name = "Capaian kinerja lebih baik dari sebelumnya", group = "BERSIH", weight = 5.0',
+            'CK   = { name = "Capaian kinerja lebih baik dari sebelumnya", group = "BERSIH", weight = 6.0',
+            "hasil",
+        ),
+        # a 52/2014 area
+        (
+            'SDM = { name = "Penataan Sistem Manajemen SDM Aparatur", weight = 15.0 }',
+            'SDM = { name = "Penataan Sistem Manajemen SDM Aparatur", weight = 14.0 }',
+            "permen52-2014",
+        ),
+    ],
+)
 def test_broken_rules_file_raises(tmp_path, old, new, said):
     path = _broken_copy(tmp_path, old, new)
     with pytest.raises(RulesError, match=said):
@@ -146,6 +170,8 @@ def test_unmodified_copy_loads(tmp_path):
     assert load_rules(path).version == load_rules().version
 
 
-@pytest.mark.parametrize("code, index, points", [("IPAK", 3.60, 15.75), ("IPKP", 3.20, 14.00), ("IPKP", 4.0, 17.5), ("IPAK", 1.0, 4.375)])
+@pytest.mark.parametrize(
+    "code, index, points", [("IPAK", 3.60, 15.75), ("IPKP", 3.20, 14.00), ("IPKP", 4.0, 17.5), ("IPAK", 1.0, 4.375)]
+)
 def test_survey_conversion(rules, code, index, points):
     assert rules.survey_points("permen90-2021", code, index) == pytest.approx(points, abs=1e-12)

@@ -10,7 +10,6 @@ BERSIH (ipak + ck) 18.25, IPAK 15.75, CK 2.50, IPKP 14.00; WBBM 85, 75 %, 48, 19
 from __future__ import annotations
 
 import pytest
-
 from conftest import load, query, query_dicts, write_csv
 
 HEADER = "provinsi,unit_kerja,tahun,tahap,mp,mp_pemenuhan,mp_reform,tt,sdm,ak,pw,pp,ipak,ipak_indeks,ck,ipkp,hasil_bersih,hasil_pelayanan,predikat"
@@ -46,7 +45,26 @@ def scored(tmp_path_factory):
 COLUMNS = "unit, rubric, mp, tt, sdm, ak, pw, pp, ipak, ck, ipkp, hasil_bersih, hasil_pelayanan, pengungkit, hasil, total, wbk_eligible, wbbm_eligible"
 EXPECTED = [
     # unit, rubric, mp, tt, sdm, ak, pw, pp, ipak, ck, ipkp, hasil_bersih, hasil_pelayanan, pengungkit, hasil, total, wbk, wbbm
-    ("Dinas A Memenuhi WBK", "permen90-2021", 7, 6, 8.5, 8, 12.5, 8.5, 15.75, 4, 14.5, 19.75, 14.5, 50.5, 34.25, 84.75, True, False),
+    (
+        "Dinas A Memenuhi WBK",
+        "permen90-2021",
+        7,
+        6,
+        8.5,
+        8,
+        12.5,
+        8.5,
+        15.75,
+        4,
+        14.5,
+        19.75,
+        14.5,
+        50.5,
+        34.25,
+        84.75,
+        True,
+        False,
+    ),
     ("Dinas B Terhalang IPKP", "permen90-2021", 7, 6, 8.5, 8, 12.5, 8.5, 16, 4, 13.5, 20, 13.5, 50.5, 33.5, 84.0, False, False),
     ("Dinas C Terhalang Reform", "permen90-2021", 6, 6, 8.5, 8, 12.5, 8.5, 16, 4, 15, 20, 15, 49.5, 35, 84.5, False, False),
     ("Dinas D Unggul", "permen90-2021", 7.5, 6.5, 9, 9, 14, 9, 16.5, 4.5, 16.5, 21, 16.5, 55, 37.5, 92.5, True, False),
@@ -68,9 +86,12 @@ def test_scores_equal_hand_computed(scored):
 
 
 def test_keys_and_labels(scored):
-    assert query(scored, "SELECT DISTINCT province_code, province, instansi FROM scores") == [(62, "Kalimantan Tengah", "Pemprov Kalimantan Tengah")]
-    assert query(scored, "SELECT unit, year, stage FROM scores WHERE unit LIKE 'Dinas D%' OR unit LIKE 'Dinas F%' ORDER BY unit") == [
-        ("Dinas D Unggul", 2023, "TPN"), ("Dinas F Lama", 2020, "TPI")]
+    assert query(scored, "SELECT DISTINCT province_code, province, instansi FROM scores") == [
+        (62, "Kalimantan Tengah", "Pemprov Kalimantan Tengah")
+    ]
+    assert query(
+        scored, "SELECT unit, year, stage FROM scores WHERE unit LIKE 'Dinas D%' OR unit LIKE 'Dinas F%' ORDER BY unit"
+    ) == [("Dinas D Unggul", 2023, "TPN"), ("Dinas F Lama", 2020, "TPI")]
     # the raw index is kept beside the converted points
     assert query(scored, "SELECT ipak_indeks, ipak FROM scores WHERE unit LIKE 'Dinas A%'") == [(3.6, 15.75)]
 
@@ -78,9 +99,13 @@ def test_keys_and_labels(scored):
 def failing(db, predicate):
     """{unit: {subject: missing}} of the conditions not met."""
     found: dict[str, dict[str, float]] = {}
-    for unit, subject, missing in query(db, """
+    for unit, subject, missing in query(
+        db,
+        """
             SELECT s.unit, c.subject, c.missing FROM score_conditions c
-            JOIN scores s USING (unit_id, year, stage) WHERE NOT c.met AND c.predicate = $p""", {"p": predicate}):
+            JOIN scores s USING (unit_id, year, stage) WHERE NOT c.met AND c.predicate = $p""",
+        {"p": predicate},
+    ):
         found.setdefault(unit, {})[subject] = missing
     return found
 
@@ -90,38 +115,55 @@ def approx_nested(expected):
 
 
 def test_wbk_binding_constraints(scored):
-    assert failing(scored, "WBK") == approx_nested({
-        "Dinas B Terhalang IPKP": {"IPKP": 0.5},
-        "Dinas C Terhalang Reform": {"MP-REFORM": 0.4},
-        "Dinas E Nyaris": {"IPKP": 0.005},
-    })
+    assert failing(scored, "WBK") == approx_nested(
+        {
+            "Dinas B Terhalang IPKP": {"IPKP": 0.5},
+            "Dinas C Terhalang Reform": {"MP-REFORM": 0.4},
+            "Dinas E Nyaris": {"IPKP": 0.005},
+        }
+    )
 
 
 def test_wbbm_binding_constraints(scored):
-    assert failing(scored, "WBBM") == approx_nested({
-        "Dinas A Memenuhi WBK": {"total": 0.25, "IPKP": 1.25, "prior": 1.0},
-        # B: total 85 - 84 = 1; IPKP 15.75 - 13.5 = 2.25; prior 1
-        "Dinas B Terhalang IPKP": {"total": 1.0, "IPKP": 2.25, "prior": 1.0},
-        # C: total 85 - 84.5 = 0.5; MP reform 75 % of 4 = 3, given 2: 1; MP pemenuhan 4 >= 3; IPKP 15.75 - 15 = 0.75
-        "Dinas C Terhalang Reform": {"total": 0.5, "MP-REFORM": 1.0, "IPKP": 0.75, "prior": 1.0},
-        "Dinas D Unggul": {"prior": 1.0},
-        # E: total 85 - 84.495 = 0.505; IPKP 15.75 - 13.995 = 1.755
-        "Dinas E Nyaris": {"total": 0.505, "IPKP": 1.755, "prior": 1.0},
-    })
+    assert failing(scored, "WBBM") == approx_nested(
+        {
+            "Dinas A Memenuhi WBK": {"total": 0.25, "IPKP": 1.25, "prior": 1.0},
+            # B: total 85 - 84 = 1; IPKP 15.75 - 13.5 = 2.25; prior 1
+            "Dinas B Terhalang IPKP": {"total": 1.0, "IPKP": 2.25, "prior": 1.0},
+            # C: total 85 - 84.5 = 0.5; MP reform 75 % of 4 = 3, given 2: 1; MP pemenuhan 4 >= 3; IPKP 15.75 - 15 = 0.75
+            "Dinas C Terhalang Reform": {"total": 0.5, "MP-REFORM": 1.0, "IPKP": 0.75, "prior": 1.0},
+            "Dinas D Unggul": {"prior": 1.0},
+            # E: total 85 - 84.495 = 0.505; IPKP 15.75 - 13.995 = 1.755
+            "Dinas E Nyaris": {"total": 0.505, "IPKP": 1.755, "prior": 1.0},
+        }
+    )
 
 
 def test_conditions_evaluated(scored):
     # every threshold of the rubric, once per row: WBK 6 scalar/result conditions + 6 areas (C: 5 areas + 2 MP halves),
     # WBBM the same + prior; none for the 52/2014 row.
-    counts = dict(query(scored, "SELECT s.unit, count(*) FROM score_conditions c JOIN scores s USING (unit_id, year, stage) GROUP BY ALL"))
-    assert counts == {"Dinas A Memenuhi WBK": 25, "Dinas B Terhalang IPKP": 25, "Dinas C Terhalang Reform": 27,
-                      "Dinas D Unggul": 25, "Dinas E Nyaris": 25}
-    subjects = query(scored, "SELECT list(subject ORDER BY subject) FROM score_conditions c JOIN scores s USING (unit_id, year, stage) "
-                             "WHERE s.unit LIKE 'Dinas C%' AND predicate = 'WBK' AND condition = 'area_pct'")
+    counts = dict(
+        query(scored, "SELECT s.unit, count(*) FROM score_conditions c JOIN scores s USING (unit_id, year, stage) GROUP BY ALL")
+    )
+    assert counts == {
+        "Dinas A Memenuhi WBK": 25,
+        "Dinas B Terhalang IPKP": 25,
+        "Dinas C Terhalang Reform": 27,
+        "Dinas D Unggul": 25,
+        "Dinas E Nyaris": 25,
+    }
+    subjects = query(
+        scored,
+        "SELECT list(subject ORDER BY subject) FROM score_conditions c JOIN scores s USING (unit_id, year, stage) "
+        "WHERE s.unit LIKE 'Dinas C%' AND predicate = 'WBK' AND condition = 'area_pct'",
+    )
     assert subjects == [(["AK", "MP-PEMENUHAN", "MP-REFORM", "PP", "PW", "SDM", "TT"],)]
     # the BERSIH group is ipak + ck; its minimum is the rules' number
-    assert query(scored, "SELECT c.value, c.minimum FROM score_conditions c JOIN scores s USING (unit_id, year, stage) "
-                         "WHERE s.unit LIKE 'Dinas A%' AND predicate = 'WBK' AND subject = 'BERSIH'") == [(19.75, 18.25)]
+    assert query(
+        scored,
+        "SELECT c.value, c.minimum FROM score_conditions c JOIN scores s USING (unit_id, year, stage) "
+        "WHERE s.unit LIKE 'Dinas A%' AND predicate = 'WBK' AND subject = 'BERSIH'",
+    ) == [(19.75, 18.25)]
 
 
 def test_halves_for_one_area_do_not_exempt_the_others(tmp_path, db):
@@ -144,19 +186,24 @@ def test_halves_of_a_later_area_are_checked(tmp_path, db):
 D_2023 = "62,Dinas D Unggul,2023,TPN,7.5,,,6.5,9,9,14,9,16.5,,4.5,16.5,,,"
 
 
-@pytest.mark.parametrize("history, eligible", [
-    ([], False),                                                                        # never held WBK
-    (["62,Dinas D Unggul,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,Menuju WBK"], True),   # WBK in 2022
-    (["62,dinas d  unggul,2021,TPN,4,,,4,12,8,12,8,,,,,16,15,WBK"], True),               # 52/2014 year, other spelling
-    (["62,Dinas D Unggul,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBBM"], True),         # WBBM also counts
-    (["62,Dinas D Unggul,2024,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBK"], False),         # later year does not count
-    (["62,Dinas Lain,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBK"], False),             # another unit does not count
-])
+@pytest.mark.parametrize(
+    "history, eligible",
+    [
+        ([], False),  # never held WBK
+        (["62,Dinas D Unggul,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,Menuju WBK"], True),  # WBK in 2022
+        (["62,dinas d  unggul,2021,TPN,4,,,4,12,8,12,8,,,,,16,15,WBK"], True),  # 52/2014 year, other spelling
+        (["62,Dinas D Unggul,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBBM"], True),  # WBBM also counts
+        (["62,Dinas D Unggul,2024,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBK"], False),  # later year does not count
+        (["62,Dinas Lain,2022,TPN,7,,,6,8.5,8,12.5,8.5,16,,4,15,,,WBK"], False),  # another unit does not count
+    ],
+)
 def test_wbbm_needs_earlier_wbk(tmp_path, db, history, eligible):
     text = HEADER + "\n" + "\n".join([D_2023, *history]) + "\n"
     code, out = load(write_csv(tmp_path, "riwayat.csv", text), db)
     assert code == 0, out
-    assert query(db, "SELECT wbk_eligible, wbbm_eligible FROM scores WHERE unit = 'Dinas D Unggul' AND year = 2023") == [(True, eligible)]
+    assert query(db, "SELECT wbk_eligible, wbbm_eligible FROM scores WHERE unit = 'Dinas D Unggul' AND year = 2023") == [
+        (True, eligible)
+    ]
 
 
 def test_wbbm_same_year_predicate_is_not_earlier(tmp_path, db):
@@ -188,10 +235,13 @@ def test_keys_unique_and_not_null(scored):
 
 
 def test_totals_add_up_on_every_row(scored):
-    bad = query(scored, """
+    bad = query(
+        scored,
+        """
         SELECT unit FROM scores
         WHERE abs(total - (pengungkit + hasil)) > 1e-9
            OR abs(pengungkit - (mp + tt + sdm + ak + pw + pp)) > 1e-9
            OR abs(hasil - (hasil_bersih + hasil_pelayanan)) > 1e-9
-           OR total IS NULL""")
+           OR total IS NULL""",
+    )
     assert bad == []

@@ -4,8 +4,9 @@ predicate counts, the difference table, and each area over the years."""
 
 import streamlit as st
 
-from zi import charts, queries, ui
-from zi.rules import load_rules
+from zi.domain.rules import load_rules
+from zi.present import charts, ui
+from zi.query import queries
 
 wh = ui.warehouse()
 rules = load_rules()
@@ -34,7 +35,9 @@ ui.show_chart(charts.total_distribution(units, stage, thresholds), "bandingkan_s
 
 summary = queries.province_summary(wh, year, stage, scope, provinces)
 counts = {"wbk": "Predikat WBK", "wbbm": "Predikat WBBM", "eligible_wbk": f"Memenuhi syarat WBK ({stage})"}
-ui.show_chart(charts.count_bars(summary, counts, f"Predikat dan kelayakan, {year}", stage), "bandingkan_predikat", year, stage, names)
+ui.show_chart(
+    charts.count_bars(summary, counts, f"Predikat dan kelayakan, {year}", stage), "bandingkan_predikat", year, stage, names
+)
 
 trend = queries.area_trend(wh, stage, scope, provinces)
 ui.show_chart(charts.area_small_multiples(trend, stage, rules.newest_rubric_start()), "bandingkan_area_tren", stage, names)

@@ -5,13 +5,18 @@ with where each score came from (file and row)."""
 import pandas as pd
 import streamlit as st
 
-from zi import charts, queries, ui
-from zi.labels import CONDITION_LABELS, eligibility, markdown_text, number, stage_label
-from zi.rules import load_rules
+from zi.domain.rules import load_rules
+from zi.present import charts, ui
+from zi.present.labels import CONDITION_LABELS, eligibility, markdown_text, number, stage_label
+from zi.query import queries
 
 wh = ui.warehouse()
 rules = load_rules()
-ui.page_header(wh, "Profil Unit Kerja", "Satu unit kerja di setiap tahap penilaian, dibandingkan dengan ambang batas dan unit terbaik sejenis.")
+ui.page_header(
+    wh,
+    "Profil Unit Kerja",
+    "Satu unit kerja di setiap tahap penilaian, dibandingkan dengan ambang batas dan unit terbaik sejenis.",
+)
 
 left, right = st.columns([1, 2])
 with left:
@@ -43,10 +48,16 @@ for column, row in zip(st.columns(len(rows)), rows.itertuples()):
         column.success(f"Predikat: Menuju {row.predikat}")
 
 items = queries.unit_items(wh, unit_id, year)
-minimums = {p: rules.threshold(rubric, p, "area_pct") for p in ("WBK", "WBBM") if rules.threshold(rubric, p, "area_pct") is not None}
+minimums = {
+    p: rules.threshold(rubric, p, "area_pct") for p in ("WBK", "WBBM") if rules.threshold(rubric, p, "area_pct") is not None
+}
 profile = queries.area_profile(items)
-ui.show_chart(charts.unit_area_profile(profile, minimums, "Capaian area pengungkit per tahap (% dari bobot; P = pemenuhan, R = reform)"),
-              "profil_area", labels[unit_id], year)
+ui.show_chart(
+    charts.unit_area_profile(profile, minimums, "Capaian area pengungkit per tahap (% dari bobot; P = pemenuhan, R = reform)"),
+    "profil_area",
+    labels[unit_id],
+    year,
+)
 
 conditions = queries.unit_conditions(wh, unit_id, year)
 st.subheader("Syarat WBK dan WBBM")
@@ -54,31 +65,62 @@ if conditions.empty:
     ui.empty_notice(f"Ambang batas untuk rubrik {rules.rubrics[rubric].name} belum dikonfirmasi; kelayakan belum diketahui.")
 else:
     conditions = conditions.assign(condition=conditions["condition"].map(CONDITION_LABELS).fillna(conditions["condition"]))
-    ui.show_table(conditions[["stage", "predicate", "condition", "subject", "value", "minimum", "met", "missing"]],
-                  ("profil_syarat", labels[unit_id], year),
-                  columns={"predicate": "Predikat", "condition": "Syarat", "subject": "Butir", "value": "Nilai",
-                           "minimum": "Ambang", "met": "Terpenuhi", "missing": "Kekurangan (poin)"})
+    ui.show_table(
+        conditions[["stage", "predicate", "condition", "subject", "value", "minimum", "met", "missing"]],
+        ("profil_syarat", labels[unit_id], year),
+        columns={
+            "predicate": "Predikat",
+            "condition": "Syarat",
+            "subject": "Butir",
+            "value": "Nilai",
+            "minimum": "Ambang",
+            "met": "Terpenuhi",
+            "missing": "Kekurangan (poin)",
+        },
+    )
 
 detail = items[items["level"] == "subarea"]
 if not detail.empty and (section := ui.on_demand("Rincian sub-area", "profil_subarea")):
     with section:
-        ui.show_table(detail[["stage", "code", "name", "points", "weight", "pct"]], ("profil_subarea", labels[unit_id], year),
-                      columns={"code": "Kode", "name": "Sub-area", "points": "Nilai", "weight": "Bobot"})
+        ui.show_table(
+            detail[["stage", "code", "name", "points", "weight", "pct"]],
+            ("profil_subarea", labels[unit_id], year),
+            columns={"code": "Kode", "name": "Sub-area", "points": "Nilai", "weight": "Bobot"},
+        )
 
-stage = st.segmented_control("Bandingkan pada tahap", list(rows["stage"]), default=rows["stage"].iat[-1], required=True, key="tahap_banding")
+stage = st.segmented_control(
+    "Bandingkan pada tahap", list(rows["stage"]), default=rows["stage"].iat[-1], required=True, key="tahap_banding"
+)
 peer = queries.best_peer(wh, unit_id, year, stage)
 st.subheader("Unit terbaik sejenis di provinsi lain")
 if peer.empty:
     ui.empty_notice(f"Belum ada unit sejenis di provinsi lain dengan nilai {stage} pada {year}.")
 else:
     best = peer.iloc[0]
-    st.write(f"**{markdown_text(best['unit'])}** ({best['province']}) — nilai total {stage} {number(best['total'])}"
-             + (f", predikat Menuju {best['predikat']}" if pd.notna(best["predikat"]) and best["predikat"] else ""))
+    st.write(
+        f"**{markdown_text(best['unit'])}** ({best['province']}) — nilai total {stage} {number(best['total'])}"
+        + (f", predikat Menuju {best['predikat']}" if pd.notna(best["predikat"]) and best["predikat"] else "")
+    )
     both = queries.peer_areas(wh, unit_id, labels[unit_id], best["unit_id"], f"{best['unit']} ({best['province']})", year, stage)
-    ui.show_chart(charts.unit_area_profile(both, minimums, f"Capaian per area, tahap {stage} (% dari bobot)"),
-                  "profil_banding", labels[unit_id], year, stage)
+    ui.show_chart(
+        charts.unit_area_profile(both, minimums, f"Capaian per area, tahap {stage} (% dari bobot)"),
+        "profil_banding",
+        labels[unit_id],
+        year,
+        stage,
+    )
 
 if section := ui.on_demand("Asal data (file dan baris)", "profil_asal_data"):
     with section:
-        ui.show_table(queries.unit_provenance(wh, unit_id), ("profil_asal_data", labels[unit_id]),
-                      columns={"file_name": "File", "source_row": "Baris", "load_id": "Muatan", "loaded_at": "Dimuat", "sha256": "SHA-256", "is_sample": "Data contoh"})
+        ui.show_table(
+            queries.unit_provenance(wh, unit_id),
+            ("profil_asal_data", labels[unit_id]),
+            columns={
+                "file_name": "File",
+                "source_row": "Baris",
+                "load_id": "Muatan",
+                "loaded_at": "Dimuat",
+                "sha256": "SHA-256",
+                "is_sample": "Data contoh",
+            },
+        )

@@ -4,8 +4,9 @@ marked, units meeting every WBK condition per year, and a slope chart between tw
 
 import streamlit as st
 
-from zi import charts, queries, ui
-from zi.rules import load_rules
+from zi.domain.rules import load_rules
+from zi.present import charts, ui
+from zi.query import queries
 
 wh = ui.warehouse()
 rules = load_rules()
@@ -29,16 +30,28 @@ change = rules.newest_rubric_start()
 newest = rules.rubric_for_year(change)
 thresholds = {p: 100 * v / rules.rubrics[newest].total for p, v in rules.total_thresholds(newest).items()}
 names = "-".join(trend["province"].unique())
-st.caption(f"Nilai ditampilkan sebagai % dari nilai maksimum rubriknya agar tahun sebelum dan sesudah {change} dapat dibandingkan. "
-           "Garis ambang mengikuti rubrik terbaru (ambang rubrik lama belum dikonfirmasi).")
-ui.show_chart(charts.trend_lines(trend, "mean_pct", "province", stage, "Rata-rata nilai total per provinsi", thresholds, change),
-              "tren_provinsi", stage, names)
+st.caption(
+    f"Nilai ditampilkan sebagai % dari nilai maksimum rubriknya agar tahun sebelum dan sesudah {change} dapat dibandingkan. "
+    "Garis ambang mengikuti rubrik terbaru (ambang rubrik lama belum dikonfirmasi)."
+)
+ui.show_chart(
+    charts.trend_lines(trend, "mean_pct", "province", stage, "Rata-rata nilai total per provinsi", thresholds, change),
+    "tren_provinsi",
+    stage,
+    names,
+)
 
 st.subheader("Unit yang memenuhi semua syarat WBK per tahun")
-ui.show_table(trend[["province", "year", "rubric", "assessed", "mean_total", "mean_pct", "eligible_wbk", "eligible_wbbm"]],
-              ("tren_kelayakan", stage, names),
-              columns={"assessed": f"Unit dinilai {stage}", "mean_pct": "Capaian rata-rata (% maks.)",
-                       "eligible_wbk": "Memenuhi syarat WBK", "eligible_wbbm": "Memenuhi syarat WBBM"})
+ui.show_table(
+    trend[["province", "year", "rubric", "assessed", "mean_total", "mean_pct", "eligible_wbk", "eligible_wbbm"]],
+    ("tren_kelayakan", stage, names),
+    columns={
+        "assessed": f"Unit dinilai {stage}",
+        "mean_pct": "Capaian rata-rata (% maks.)",
+        "eligible_wbk": "Memenuhi syarat WBK",
+        "eligible_wbbm": "Memenuhi syarat WBBM",
+    },
+)
 st.caption("Kosong (–) berarti belum diketahui: ambang rubrik PermenPANRB 52/2014 belum dikonfirmasi.")
 
 units = queries.unit_trend(wh, stage, scope, provinces)
@@ -47,11 +60,30 @@ labels = dict(zip(units["unit_id"], units["label"]))
 best = queries.top_units(units, 5)
 if (kept := st.session_state.get("unit_tren")) and not set(kept) & set(labels):
     del st.session_state["unit_tren"]  # units of provinces no longer chosen: back to the default, not an empty chart
-picked = st.multiselect("Unit kerja", list(labels), default=best, format_func=labels.get, key="unit_tren",
-                        help="Bawaan: lima unit dengan nilai terakhir tertinggi")
+picked = st.multiselect(
+    "Unit kerja",
+    list(labels),
+    default=best,
+    format_func=labels.get,
+    key="unit_tren",
+    help="Bawaan: lima unit dengan nilai terakhir tertinggi",
+)
 if picked:
-    ui.show_chart(charts.trend_lines(units[units["unit_id"].isin(picked)], "total_pct", "label", stage, "Nilai total unit kerja",
-                                     thresholds, change, colour_by_province=False), "tren_unit", stage, names)
+    ui.show_chart(
+        charts.trend_lines(
+            units[units["unit_id"].isin(picked)],
+            "total_pct",
+            "label",
+            stage,
+            "Nilai total unit kerja",
+            thresholds,
+            change,
+            colour_by_province=False,
+        ),
+        "tren_unit",
+        stage,
+        names,
+    )
 else:
     ui.empty_notice("Pilih satu unit kerja atau lebih untuk melihat trennya.")
 

@@ -3,8 +3,9 @@ load history and what each file was, and the published context indices with thei
 
 import streamlit as st
 
-from zi import queries, ui
-from zi.rules import load_rules
+from zi.query import queries
+from zi.present import ui
+from zi.domain.rules import load_rules
 
 wh = ui.warehouse()
 rules = load_rules()

@@ -5,9 +5,11 @@ to a kept version, confirmed in two steps and itself recorded as a load."""
 import pandas as pd
 import streamlit as st
 
-from zi import auth, load_report, queries, ui, uploads
-from zi.labels import markdown_text
-from zi.rules import load_rules
+from zi.desk import auth, load_report, uploads
+from zi.query import queries
+from zi.present import ui
+from zi.present.labels import markdown_text
+from zi.domain.rules import load_rules
 
 CONFIRM = "riwayat_konfirmasi"  # session: the version a rollback waits to be confirmed for
 DONE = "riwayat_hasil"  # session: the outcome of the last rollback, shown once after the rerun

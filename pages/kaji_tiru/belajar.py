@@ -4,12 +4,15 @@ practices recorded for them and their provinces."""
 
 import streamlit as st
 
-from zi import queries, ui
-from zi.labels import percent
-from zi.rules import AREAS
+from zi.domain.rules import AREAS
+from zi.present import ui
+from zi.present.labels import percent
+from zi.query import queries
 
 wh = ui.warehouse()
-ui.page_header(wh, "Belajar dari siapa", "Unit kerja di provinsi lain yang kuat di area yang masih lemah: tujuan kunjungan kaji tiru.")
+ui.page_header(
+    wh, "Belajar dari siapa", "Unit kerja di provinsi lain yang kuat di area yang masih lemah: tujuan kunjungan kaji tiru."
+)
 
 left, right = st.columns([1, 2])
 with left:
@@ -33,8 +36,14 @@ else:
     row = units[units["unit_id"] == unit_id].iloc[0]
     learner, jenis = row["unit"], row["jenis_unit"]
 weakest = own.idxmin() if not own.empty else AREAS[0]
-area = st.segmented_control("Area yang ingin diperkuat", list(AREAS), default=weakest, required=True, key="area",
-                            help="Bawaan: area dengan capaian terendah")
+area = st.segmented_control(
+    "Area yang ingin diperkuat",
+    list(AREAS),
+    default=weakest,
+    required=True,
+    key="area",
+    help="Bawaan: area dengan capaian terendah",
+)
 st.caption(f"Capaian sendiri di {area}: {percent(own.get(area))} dari bobot (tahap {stage}, {year})")
 
 peers = queries.peer_candidates(wh, area, year, stage, province, learner, jenis)
@@ -42,16 +51,23 @@ if peers.empty:
     ui.empty_notice(f"Belum ada unit di provinsi lain dengan nilai {stage} pada {year}.")
     st.stop()
 st.subheader("Unit yang disarankan untuk dikunjungi")
-ui.show_table(peers[["province", "unit", "jenis_unit", "area_pct", "total", "predicate", "score", "reason"]],
-              ("belajar", labels[unit_id], area, year, stage),
-              columns={"area_pct": f"Capaian {area} (%)", "predicate": "Predikat", "score": "Skor kecocokan", "reason": "Alasan"})
-st.caption("Skor kecocokan menurut heuristik [kaji_tiru] di data/rules.toml (kekuatan di area, kemiripan jenis dan nama, "
-           "kenaikan nilai, predikat baru-baru ini); bersifat sementara dan dapat disesuaikan.")
+ui.show_table(
+    peers[["province", "unit", "jenis_unit", "area_pct", "total", "predicate", "score", "reason"]],
+    ("belajar", labels[unit_id], area, year, stage),
+    columns={"area_pct": f"Capaian {area} (%)", "predicate": "Predikat", "score": "Skor kecocokan", "reason": "Alasan"},
+)
+st.caption(
+    "Skor kecocokan menurut heuristik [kaji_tiru] di data/rules.toml (kekuatan di area, kemiripan jenis dan nama, "
+    "kenaikan nilai, predikat baru-baru ini); bersifat sementara dan dapat disesuaikan."
+)
 
 practices = queries.practices(wh, peers["province_code"].unique().tolist())
 st.subheader("Praktik baik di provinsi tujuan")
 if practices.empty:
     ui.empty_notice("Belum ada praktik baik yang tercatat untuk provinsi tujuan. Tambahkan lewat halaman Praktik baik.")
 else:
-    ui.show_table(practices[["province", "unit", "year", "area", "subarea_name", "practice", "source"]], ("belajar_praktik", area, year),
-                  columns={"subarea_name": "Sub-area", "practice": "Praktik", "source": "Sumber"})
+    ui.show_table(
+        practices[["province", "unit", "year", "area", "subarea_name", "practice", "source"]],
+        ("belajar_praktik", area, year),
+        columns={"subarea_name": "Sub-area", "practice": "Praktik", "source": "Sumber"},
+    )

@@ -3,8 +3,9 @@ constraints) with the points missing; per province, how many units are one, two 
 
 import streamlit as st
 
-from zi import charts, queries, ui
-from zi.labels import CONDITION_LABELS
+from zi.present import charts, ui
+from zi.present.labels import CONDITION_LABELS
+from zi.query import queries
 
 wh = ui.warehouse()
 ui.page_header(wh, "Jarak ke WBK/WBBM", "Syarat mana yang masih menghambat setiap unit kerja, dan berapa poin yang kurang.")
@@ -25,12 +26,21 @@ ui.show_chart(charts.gap_distribution_bars(distribution, predicate, stage), "jar
 
 st.subheader("Unit kerja dan syarat yang menghambat")
 units = queries.gap_units(wh, year, stage, predicate, scope, provinces)
-ui.show_table(units[["province_abbr", "unit", "jenis_unit", "total", "conditions_failed", "points_missing", "needs_prior", "blocked_by"]],
-              ("jarak_unit", predicate, year, stage),
-              columns={"province_abbr": "Provinsi", "conditions_failed": "Syarat belum terpenuhi", "points_missing": "Poin kurang",
-                       "needs_prior": "Belum pernah WBK", "blocked_by": "Dihambat oleh (terbesar dulu)"})
-st.caption("Poin kurang: jumlah kekurangan semua syarat bernilai poin (syarat riwayat tidak dihitung). "
-           "Untuk syarat capaian area, yang disebut adalah area atau paruhnya (P = pemenuhan, R = reform).")
+ui.show_table(
+    units[["province_abbr", "unit", "jenis_unit", "total", "conditions_failed", "points_missing", "needs_prior", "blocked_by"]],
+    ("jarak_unit", predicate, year, stage),
+    columns={
+        "province_abbr": "Provinsi",
+        "conditions_failed": "Syarat belum terpenuhi",
+        "points_missing": "Poin kurang",
+        "needs_prior": "Belum pernah WBK",
+        "blocked_by": "Dihambat oleh (terbesar dulu)",
+    },
+)
+st.caption(
+    "Poin kurang: jumlah kekurangan semua syarat bernilai poin (syarat riwayat tidak dihitung). "
+    "Untuk syarat capaian area, yang disebut adalah area atau paruhnya (P = pemenuhan, R = reform)."
+)
 
 labels = dict(zip(units["unit_id"], units["unit"] + " (" + units["province_abbr"] + ")"))
 blocked = units[units["conditions_failed"] > 0]
@@ -38,5 +48,14 @@ if not blocked.empty:
     chosen = st.selectbox("Rincian syarat untuk unit", list(blocked["unit_id"]), format_func=labels.get, key="unit_jarak")
     detail = queries.gap_conditions(wh, chosen, year, stage, predicate)
     detail = detail.assign(condition=detail["condition"].map(CONDITION_LABELS).fillna(detail["condition"]))
-    ui.show_table(detail, ("jarak_syarat", labels[chosen], predicate, year, stage),
-                  columns={"condition": "Syarat", "subject": "Butir", "value": "Nilai", "minimum": "Ambang", "missing": "Kekurangan (poin)"})
+    ui.show_table(
+        detail,
+        ("jarak_syarat", labels[chosen], predicate, year, stage),
+        columns={
+            "condition": "Syarat",
+            "subject": "Butir",
+            "value": "Nilai",
+            "minimum": "Ambang",
+            "missing": "Kekurangan (poin)",
+        },
+    )

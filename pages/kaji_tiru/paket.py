@@ -7,11 +7,15 @@ version, so choosing filters stays fast."""
 
 import streamlit as st
 
-from zi import deck, meeting, ui, workbook
-from zi.labels import markdown_text
+from zi.meeting import deck, workbook
+from zi.meeting import pack as meeting
+from zi.present import ui
+from zi.present.labels import markdown_text
 
 wh = ui.warehouse()
-ui.page_header(wh, "Paket rapat", "Bahan rapat kaji tiru dalam satu klik: presentasi PowerPoint dan buku kerja Excel dari pilihan di bawah.")
+ui.page_header(
+    wh, "Paket rapat", "Bahan rapat kaji tiru dalam satu klik: presentasi PowerPoint dan buku kerja Excel dari pilihan di bawah."
+)
 
 provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
 year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
@@ -24,8 +28,10 @@ pack = meeting.cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)
 st.dataframe(meeting.contents(pack), hide_index=True, key="isi_paket")
-st.caption("Grafik di PowerPoint adalah grafik asli (datanya ikut tersimpan dan dapat disunting); catatan pembicara memuat "
-           "angka kunci setiap slide. Urutan yang sama tampil di halaman Mode presentasi.")
+st.caption(
+    "Grafik di PowerPoint adalah grafik asli (datanya ikut tersimpan dan dapat disunting); catatan pembicara memuat "
+    "angka kunci setiap slide. Urutan yang sama tampil di halaman Mode presentasi."
+)
 
 if st.button("Siapkan berkas rapat", type="primary", icon=":material/inventory_2:", key="siapkan"):
     st.session_state["paket_siap"] = selection
@@ -34,10 +40,20 @@ if st.session_state.get("paket_siap") == selection:
         slides, sheets = deck.cached_deck(pack), workbook.cached_workbook(pack)
     left, right = st.columns(2)
     left.download_button(
-        "Unduh PowerPoint (.pptx)", slides, file_name=pack.file_name("pptx"), icon=":material/slideshow:", key="unduh_pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore",
+        "Unduh PowerPoint (.pptx)",
+        slides,
+        file_name=pack.file_name("pptx"),
+        icon=":material/slideshow:",
+        key="unduh_pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
     )
     right.download_button(
-        "Unduh Excel (.xlsx)", sheets, file_name=pack.file_name("xlsx"), icon=":material/table_view:", key="unduh_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+        "Unduh Excel (.xlsx)",
+        sheets,
+        file_name=pack.file_name("xlsx"),
+        icon=":material/table_view:",
+        key="unduh_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
     )

@@ -3,23 +3,41 @@ visit is for; inspectors add their own through the same ETL from a CSV."""
 
 import streamlit as st
 
-from zi import queries, ui
-from zi.exports import csv_for_excel
+from zi.present import ui
+from zi.present.exports import csv_for_excel
+from zi.query import queries
 
 wh = ui.warehouse()
-ui.page_header(wh, "Praktik baik", "Yang dapat dipelajari dalam kunjungan: praktik baik tercatat, masing-masing dengan sumbernya.")
+ui.page_header(
+    wh, "Praktik baik", "Yang dapat dipelajari dalam kunjungan: praktik baik tercatat, masing-masing dengan sumbernya."
+)
 
 available = queries.provinces_available(wh)
-chosen = st.multiselect("Provinsi", available["province_code"].tolist(),
-                        format_func=dict(zip(available["province_code"], available["province"])).get, key="provinsi_praktik",
-                        placeholder="Semua provinsi")
+chosen = st.multiselect(
+    "Provinsi",
+    available["province_code"].tolist(),
+    format_func=dict(zip(available["province_code"], available["province"])).get,
+    key="provinsi_praktik",
+    placeholder="Semua provinsi",
+)
 practices = queries.practices(wh, chosen or None)
 if practices.empty:
     ui.empty_notice("Belum ada praktik baik tercatat untuk pilihan ini.")
 else:
-    ui.show_table(practices[["province", "instansi", "unit", "year", "area_name", "subarea", "subarea_name", "practice", "source", "catatan"]],
-                  ("praktik_baik",), columns={"area_name": "Area", "subarea": "Kode sub-area", "subarea_name": "Sub-area",
-                                              "practice": "Praktik", "source": "Sumber", "catatan": "Catatan"})
+    ui.show_table(
+        practices[
+            ["province", "instansi", "unit", "year", "area_name", "subarea", "subarea_name", "practice", "source", "catatan"]
+        ],
+        ("praktik_baik",),
+        columns={
+            "area_name": "Area",
+            "subarea": "Kode sub-area",
+            "subarea_name": "Sub-area",
+            "practice": "Praktik",
+            "source": "Sumber",
+            "catatan": "Catatan",
+        },
+    )
 
 st.subheader("Menambah praktik baik dari kunjungan")
 st.markdown(
@@ -28,5 +46,11 @@ st.markdown(
     "atau lewat halaman Unggah Data. Baris yang sama persis tidak dimuat dua kali."
 )
 template = queries.practice_template()
-st.download_button("Unduh templat praktik baik (CSV)", csv_for_excel(template), file_name="zi_templat_praktik_baik.csv",
-                   mime="text/csv", icon=":material/download:", on_click="ignore")
+st.download_button(
+    "Unduh templat praktik baik (CSV)",
+    csv_for_excel(template),
+    file_name="zi_templat_praktik_baik.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)

@@ -7,8 +7,9 @@ filters sit in a collapsed expander; the charts are the dashboard's own, enlarge
 
 import streamlit as st
 
-from zi import charts, meeting, ui
-from zi.labels import SAMPLE_NOTICE, markdown_text
+from zi.meeting import pack as meeting
+from zi.present import charts, ui
+from zi.present.labels import SAMPLE_NOTICE, markdown_text
 
 # Static CSS only, no data in it: hide the sidebar and Streamlit's header, use the whole width,
 # and enlarge headings and tables for the back of the room.
@@ -59,7 +60,9 @@ with screen:
         if section.empty:
             ui.empty_notice(section.empty)
         elif figure is not None:
-            ui.show_chart(charts.presentation(figure, section.title), "presentasi", section.key, year, stage, "-".join(pack.names.values()))
+            ui.show_chart(
+                charts.presentation(figure, section.title), "presentasi", section.key, year, stage, "-".join(pack.names.values())
+            )
         elif section.key == "sumber":
             st.table(meeting.screen_facts(pack), hide_index=True)
         else:

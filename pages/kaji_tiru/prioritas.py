@@ -3,12 +3,15 @@ lift and by the points recoverable (weight x shortfall), with the total reached 
 
 import streamlit as st
 
-from zi import charts, queries, ui
-from zi.rules import load_rules
+from zi.domain.rules import load_rules
+from zi.present import charts, ui
+from zi.query import queries
 
 wh = ui.warehouse()
 rules = load_rules()
-ui.page_header(wh, "Prioritas perbaikan", "Apa yang dibenahi lebih dulu: butir yang menghambat syarat, lalu yang poinnya paling besar.")
+ui.page_header(
+    wh, "Prioritas perbaikan", "Apa yang dibenahi lebih dulu: butir yang menghambat syarat, lalu yang poinnya paling besar."
+)
 
 provinces = ui.province_filter(wh, multi=False)
 year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
@@ -26,10 +29,36 @@ if items.empty:
 rubric = rules.rubric_for_year(year)
 target = rules.total_thresholds(rubric).get(predicate)
 ui.show_chart(charts.priority_chart(items, target, stage), "prioritas", labels[unit_id], predicate, year, stage)
-st.caption("Urutan: butir yang sendirian dapat mengangkat syarat yang belum terpenuhi (capaian area/paruhnya, atau indikator hasilnya) "
-           "di paling banyak unit, lalu poin yang dapat diraih bila butir dipenuhi penuh (bobot × kekurangan capaian).")
-ui.show_table(items[["code", "name", "level", "weight", "mean_points", "mean_pct", "recoverable", "units_blocked", "units", "cumulative_total"]],
-              ("prioritas", labels[unit_id], predicate, year, stage),
-              columns={"code": "Kode", "name": "Butir", "level": "Tingkat", "weight": "Bobot", "mean_points": "Nilai rata-rata",
-                       "mean_pct": "Capaian (%)", "recoverable": "Poin dapat diraih", "units_blocked": "Unit terhambat olehnya",
-                       "units": "Unit", "cumulative_total": "Total kumulatif"})
+st.caption(
+    "Urutan: butir yang sendirian dapat mengangkat syarat yang belum terpenuhi (capaian area/paruhnya, atau indikator hasilnya) "
+    "di paling banyak unit, lalu poin yang dapat diraih bila butir dipenuhi penuh (bobot × kekurangan capaian)."
+)
+ui.show_table(
+    items[
+        [
+            "code",
+            "name",
+            "level",
+            "weight",
+            "mean_points",
+            "mean_pct",
+            "recoverable",
+            "units_blocked",
+            "units",
+            "cumulative_total",
+        ]
+    ],
+    ("prioritas", labels[unit_id], predicate, year, stage),
+    columns={
+        "code": "Kode",
+        "name": "Butir",
+        "level": "Tingkat",
+        "weight": "Bobot",
+        "mean_points": "Nilai rata-rata",
+        "mean_pct": "Capaian (%)",
+        "recoverable": "Poin dapat diraih",
+        "units_blocked": "Unit terhambat olehnya",
+        "units": "Unit",
+        "cumulative_total": "Total kumulatif",
+    },
+)

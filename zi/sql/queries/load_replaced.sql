@@ -1,6 +1,6 @@
 -- load_replaced: the score rows one load replaced. Per key two rows: side 'lama' (the old values,
 -- from value_history, with the file and row they had come from) and side 'baru' (what that load
--- wrote, still current or since replaced). zi.queries.load_changes pairs them per changed column.
+-- wrote, still current or since replaced). zi.query.queries.load_changes pairs them per changed column.
 -- A rollback writes no rows of its own: its keys have only the 'lama' side (the values it took out).
 -- Params: $load_id.
 WITH old AS (

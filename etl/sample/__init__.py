@@ -1,0 +1,1 @@
+"""The bundled sample (data contoh) and the national benchmark set, generated deterministically."""

@@ -1,0 +1,1 @@
+"""The instrument's rules: weights, thresholds, conversions and the conditions they set (no I/O beyond data/)."""

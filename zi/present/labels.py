@@ -1,0 +1,111 @@
+"""Words and number formats of the interface (Bahasa Indonesia first, decimal comma).
+
+Every page, chart and export takes its labels from here, so a term is spelled one way everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+from zi.domain.rules import load_rules
+
+STAGE_LABELS = {
+    "SA": "SA (penilaian mandiri)",
+    "TPI": "TPI (Tim Penilai Internal)",
+    "TPN": "TPN (Tim Penilai Nasional)",
+}
+SCOPE_LABELS = {"provinsi": "Pemerintah provinsi saja", "semua": "Provinsi dengan kabupaten/kota"}
+PREDICATE_LABELS = {"WBK": "Menuju WBK", "WBBM": "Menuju WBBM", None: "Belum berpredikat"}
+CONDITION_LABELS = {
+    "total": "Nilai total",
+    "pengungkit": "Total komponen pengungkit",
+    "area_pct": "Capaian area pengungkit",
+    "BERSIH": "Birokrasi bersih dan akuntabel",
+    "IPAK": "Indeks Persepsi Anti Korupsi (IPAK)",
+    "CK": "Capaian kinerja",
+    "IPKP": "Indeks Persepsi Kualitas Pelayanan (IPKP)",
+    "prior": "Pernah meraih predikat sebelumnya",
+}
+ELIGIBILITY_LABELS = {
+    True: "Memenuhi syarat",
+    False: "Belum memenuhi syarat",
+    None: "Belum diketahui (ambang rubrik belum dikonfirmasi)",
+}
+# Distance to a predicate: the columns of query gap_distribution, with their label and colour
+# (one definition for the chart, the meeting pack and the deck).
+GAP_GROUPS = {
+    "met_all": ("Memenuhi semua syarat", "#2ca02c"),
+    "one_away": ("Kurang 1 syarat", "#bcbd22"),
+    "two_away": ("Kurang 2 syarat", "#ff7f0e"),
+    "three_plus_away": ("Kurang ≥ 3 syarat", "#d62728"),
+    "unknown": ("Belum diketahui", "#aaaaaa"),
+}
+ELIGIBILITY_SHORT = {True: "Memenuhi", False: "Belum", None: "Belum diketahui"}
+SAMPLE_NOTICE = "Data contoh: angka dibuat oleh generator untuk ilustrasi, bukan hasil penilaian sebenarnya."
+
+COLUMN_LABELS = {
+    "province": "Provinsi",
+    "province_abbr": "Singkatan",
+    "instansi": "Instansi",
+    "unit": "Unit kerja",
+    "jenis_unit": "Jenis unit",
+    "year": "Tahun",
+    "stage": "Tahap",
+    "rubric": "Rubrik",
+    "area": "Area",
+    "area_name": "Area perubahan",
+    "total": "Nilai total",
+    "pengungkit": "Pengungkit",
+    "hasil": "Hasil",
+    "total_pct": "Capaian total (%)",
+    "pct": "Capaian (%)",
+    "predikat": "Predikat",
+    "units": "Unit membangun ZI",
+    "proposed": "Unit diusulkan ke TPN",
+    "wbk": "Predikat WBK",
+    "wbbm": "Predikat WBBM",
+    "eligible_wbk": "Memenuhi syarat WBK",
+    "mean_total": "Rata-rata nilai",
+    "std_total": "Simpangan baku",
+    "rank": "Peringkat",
+    "rank_change": "Perubahan peringkat",
+    "selisih": "Selisih",
+}
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"  # Markdown, LaTeX ($) and emoji/icon shortcodes (:)
+
+
+def markdown_text(text: object) -> str:
+    """Text from a user (a file name, a message quoting one) made literal for st.error/st.caption,
+    which render Markdown: `[klik](https://…)` in a file name stays text, never a link."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """75.3219 -> '75,32'; thousands with a dot; missing -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{number(value, decimals)} %"
+
+
+def eligibility(value: object, short: bool = False) -> str:
+    """True/False/unknown (None, NaN or NA from a query) as the interface says it."""
+    known = value is not None and value == value and str(value) != "<NA>"
+    labels = ELIGIBILITY_SHORT if short else ELIGIBILITY_LABELS
+    return labels[bool(value)] if known else labels[None]
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, stage)
+
+
+def rubric_label(rubric: str) -> str:
+    """The regulation's name as the rules file gives it (e.g. PermenPANRB 90/2021)."""
+    found = load_rules().rubrics.get(rubric)
+    return found.name if found else rubric

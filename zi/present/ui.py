@@ -1,0 +1,334 @@
+"""Streamlit pieces every page shares: the warehouse handle, the page header with data status,
+URL-bound filters that fall back with a notice, and chart/table display with downloads.
+
+Pages stay short: widgets from here -> a function of `zi.query.queries` -> a function of `zi.present.charts` ->
+`show_chart` / `show_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from zi.desk import auth
+from zi.domain.rules import DATA_DIR, STAGES
+from zi.present.exports import csv_for_excel, slug
+from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text
+from zi.query import dataset, queries
+from zi.query.db import Warehouse, file_version
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = DATA_DIR / "sample"
+SEED_PRACTICES = DATA_DIR / "praktik_baik.csv"  # real, sourced good practices (not sample data)
+DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
+SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
+IMAGE_FORMATS = ("png", "svg")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("ZI_DB") or DATA_DIR / "zi.duckdb")
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open(path: str, version: tuple[int, int, int]) -> Warehouse:
+    return Warehouse.open(Path(path))
+
+
+def dataset_location() -> str | None:
+    """`$ZI_DATASET`: a Parquet export (`python -m etl export`, a folder or s3:// URL) to read instead
+    of the DuckDB file; see docs/deployment.md."""
+    return os.environ.get("ZI_DATASET") or None
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open_dataset(location: str, version: tuple[int, int, int]) -> Warehouse:
+    return Warehouse.open_dataset(location)
+
+
+# Object storage: the manifest is fetched at most once a minute per server, not on every rerun.
+_remote_version = st.cache_data(ttl=60, show_spinner=False)(dataset.version)
+
+
+def _dataset_warehouse(location: str) -> Warehouse:
+    """The export as it is now (a new export swapped in has a new manifest: caches refresh); never
+    built here: a dataset is only ever written by `python -m etl export`."""
+    try:
+        version = _remote_version(location) if dataset.is_remote(location) else dataset.version(location)
+        return _open_dataset(location, version)
+    except dataset.DatasetError as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
+
+
+def warehouse() -> Warehouse:
+    """The warehouse as it is now; built from the bundled sample by the ETL on a first start.
+    Where sign-in is configured, nobody gets past here without signing in (every page calls this)."""
+    auth.require_sign_in()
+    if location := dataset_location():
+        return _dataset_warehouse(location)
+    path = db_path()
+    if not path.exists():
+        with st.spinner("Menyiapkan gudang data dari data contoh (sekali saja)…"):
+            build_sample_warehouse(path)
+    return _open(str(path), file_version(path))
+
+
+def build_sample_warehouse(path: Path) -> None:
+    """Run the ETL (a separate process: the dashboard itself never writes) on data/sample and the
+    seed good practices."""
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(SAMPLE_DIR), str(SEED_PRACTICES), "--db", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not path.exists():
+        st.error("Gudang data contoh tidak dapat dibuat:\n\n" + (result.stdout + result.stderr)[-2000:])
+        st.stop()
+
+
+def date_text(moment: dt.datetime | pd.Timestamp | None) -> str:
+    if moment is None or pd.isna(moment):
+        return "–"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
+    """Title, the data-as-of line with sources, and the sample notice while sample data is shown."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    status = queries.data_status(wh)
+    if status["has_sample"]:
+        st.warning(SAMPLE_NOTICE, icon=":material/science:")
+    files = status["files"] or "–"
+    if status["file_count"] and status["file_count"] > 3:
+        files = f"{status['file_count']} berkas ({', '.join(files.split(', ')[:3])}, …)"
+    # file names are the uploaders' own: shown literally, never as Markdown (a name may hold a link)
+    st.caption(
+        f"Data per {date_text(status['loaded_at'])}, sumber: {markdown_text(files)}"
+        + (" — **data contoh**" if status["has_sample"] else "")
+    )
+    return status
+
+
+# -- URL-bound filters ------------------------------------------------------------------------------
+def notice_if_invalid(key: str, valid_labels: list[str], fallback: str, allow_empty: bool = False) -> None:
+    """A link may carry a value that no longer exists: say so (Streamlit then drops it).
+    `allow_empty`: a multiselect writes its empty selection to the URL as `key=` (a valid view)."""
+    raw = st.query_params.get_all(key)
+    bad = [value for value in raw if value not in valid_labels and not (allow_empty and value == "")]
+    if bad:
+        st.info(f"Nilai tautan '{key}' tidak dikenal ({markdown_text(', '.join(bad))}); {fallback}.", icon=":material/link_off:")
+
+
+def _carry_over_provinces(key: str, names: dict[int, str], multi: bool) -> None:
+    """One URL key, two widget types: most pages pick provinces with a multiselect, Profil with a
+    selectbox. Streamlit keeps a keyed widget's value across pages, so after navigating it would hand
+    a list to the selectbox (written to the URL as `provinsi=[32, 51]`) or a single code to a
+    multiselect (TypeError). Carry the first chosen province to a single picker; let a multi picker
+    start from its default."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if multi and not isinstance(value, list):
+        del st.session_state[key]
+    elif not multi and isinstance(value, list):
+        chosen = [code for code in value if code in names]
+        if chosen:
+            st.session_state[key] = chosen[0]
+        else:
+            del st.session_state[key]
+
+
+def province_filter(wh: Warehouse, key: str = "provinsi", multi: bool = True, label: str = "Provinsi") -> list[int]:
+    available = queries.provinces_available(wh)
+    names = dict(zip(available["province_code"].astype(int), available["province"]))
+    defaults = [code for code in DEFAULT_PROVINCES if code in names] or list(names)[:2]
+    # a multiselect keeps the link's known provinces and drops the rest; the notice says which happens
+    kept = multi and any(value in names.values() for value in st.query_params.get_all(key))
+    notice_if_invalid(
+        key, list(names.values()), "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan", allow_empty=multi
+    )
+    _carry_over_provinces(key, names, multi)
+    if multi:
+        return st.multiselect(
+            label,
+            list(names),
+            default=defaults,
+            format_func=names.get,
+            key=key,
+            bind="query-params",
+            help="Pilih dua provinsi atau lebih untuk dibandingkan",
+        )
+    chosen = st.selectbox(
+        label, list(names), index=list(names).index(defaults[0]), format_func=names.get, key=key, bind="query-params"
+    )
+    return [chosen] if chosen is not None else []
+
+
+def year_filter(wh: Warehouse, key: str = "tahun", label: str = "Tahun penilaian", default: int | None = None) -> int:
+    years = queries.years_available(wh)
+    notice_if_invalid(key, [str(y) for y in years], "memakai tahun terbaru")
+    index = years.index(default) if default in years else 0
+    return st.selectbox(label, years, index=index, key=key, bind="query-params")
+
+
+def stage_filter(key: str = "tahap", default: str = "TPI") -> str:
+    notice_if_invalid(key, list(STAGES), f"memakai {default}")
+    return st.segmented_control(
+        "Tahap penilaian",
+        list(STAGES),
+        default=default,
+        required=True,
+        key=key,
+        bind="query-params",
+        help=" · ".join(STAGE_LABELS.values()),
+    )
+
+
+def predicate_filter(key: str = "predikat") -> str:
+    notice_if_invalid(key, ["WBK", "WBBM"], "memakai WBK")
+    return st.segmented_control(
+        "Predikat",
+        ["WBK", "WBBM"],
+        default="WBK",
+        required=True,
+        key=key,
+        bind="query-params",
+        help="Menuju WBK, atau Menuju WBBM (perlu WBK pada tahun sebelumnya)",
+    )
+
+
+def scope_filter(key: str = "cakupan") -> str:
+    notice_if_invalid(key, list(SCOPES), "memakai pemerintah provinsi saja")
+    chosen = st.segmented_control(
+        "Cakupan",
+        list(SCOPES),
+        default="Pemprov saja",
+        required=True,
+        key=key,
+        bind="query-params",
+        help="Perangkat daerah pemerintah provinsi saja, atau juga kabupaten/kota di provinsi itu",
+    )
+    return SCOPES[chosen]
+
+
+def year_stage_scope(wh: Warehouse) -> tuple[int, str, str]:
+    """The row of filters most pages share: year, stage, scope (all in the URL)."""
+    year, stage, _, scope = _filter_row(wh, with_predicate=False)
+    return year, stage, scope
+
+
+def year_stage_predicate_scope(wh: Warehouse) -> tuple[int, str, str, str]:
+    """The same row with the predicate (WBK/WBBM), for the kaji tiru pages."""
+    return _filter_row(wh, with_predicate=True)
+
+
+def _filter_row(wh: Warehouse, with_predicate: bool) -> tuple[int, str, str | None, str]:
+    columns = iter(st.columns([1, 1, 1, 1.3] if with_predicate else [1, 1, 1.3]))  # scope's two labels need room
+    with next(columns):
+        year = year_filter(wh)
+    with next(columns):
+        stage = stage_filter()
+    predicate = None
+    if with_predicate:
+        with next(columns):
+            predicate = predicate_filter()
+    with next(columns):
+        scope = scope_filter()
+    return year, stage, predicate, scope
+
+
+# -- output ---------------------------------------------------------------------------------------
+def chart_config(name: str) -> dict:
+    """Toolbar download at presentation resolution (1600x900 at 2x), format chosen in the sidebar."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": st.session_state.get("format_gambar", "png"),
+            "filename": name,
+            "width": 1600,
+            "height": 900,
+            "scale": 2,
+        },
+    }
+
+
+def show_chart(fig, *name: object) -> None:
+    """A chart whose toolbar download is named after what it shows (`name` parts, see slug)."""
+    key = slug(*name)
+    st.plotly_chart(fig, config=chart_config(key), key=key)
+
+
+def show_table(
+    frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None = None, decimals: int = 2, key: str | None = None
+) -> None:
+    """A table with Indonesian headers and decimal comma, and its CSV download for Excel.
+    `name` is a tuple of parts naming the table (see slug), used for the file and widget keys."""
+    name = slug(*name)
+    labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
+    shown = frame.rename(columns=labels)
+    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+    text = [c for c in shown.columns if c not in numeric]
+    # st.dataframe draws a missing cell as "None" whatever a Styler's na_rep says: text columns get "–"
+    # in the displayed copy (numbers keep their type, so they still sort as numbers; the CSV keeps empties)
+    display = shown.copy()
+    for column in text:
+        if pd.api.types.is_object_dtype(display[column]) or pd.api.types.is_string_dtype(display[column]):
+            display[column] = display[column].astype(object).where(display[column].notna(), "–")
+    if shown.size <= pd.get_option("styler.render.max_elements"):
+        styled = display.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–").format(
+            na_rep="–", subset=text
+        )
+        st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+    else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
+        st.dataframe(
+            display,
+            hide_index=True,
+            key=f"tabel_{key or name}",
+            column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
+        )
+    st.download_button(
+        "Unduh CSV (Excel)",
+        csv_for_excel(shown),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"unduh_{key or name}",
+        on_click="ignore",
+    )
+
+
+def on_demand(label: str, key: str) -> DeltaGenerator | None:
+    """A collapsed section whose content is built only once it is opened (opening reruns the page),
+    or None while it is closed. A table there costs neither its query nor, in the browser, the table
+    component's code, which would otherwise load before the page's first chart is drawn."""
+    section = st.expander(label, on_change="rerun", key=f"buka_{key}")
+    return section if section.open else None
+
+
+def empty_notice(message: str) -> None:
+    st.info(message, icon=":material/info:")

@@ -1,0 +1,92 @@
+"""The dashboard's only way to the warehouse: read-only, external access off, configuration locked.
+
+`Warehouse.query(name, **params)` is the one choke point: it runs the named SQL file from
+`zi/sql/queries/` with values bound as parameters. A `Warehouse` is tied to one version of the file
+(inode, size, mtime); when the ETL swaps in a new file, `current()` sees another version and the
+caches keyed on it refresh without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parents[1] / "sql" / "queries"
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of a named query; names come from code, never from a user."""
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def file_version(path: Path) -> tuple[int, int, int]:
+    stat = os.stat(path)
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file attached read-only to a private in-memory instance, then external access off and the
+    configuration locked.
+
+    Not `duckdb.connect(path)`: DuckDB shares one instance per path within a process, so while any
+    connection to the old file is open (another session's cached `Warehouse`), connecting to the
+    path again returns the *old* file's data after the ETL swapped in a new one (duckdb#15912). An
+    in-memory instance is never shared, and ATTACH opens the file that is at the path now."""
+    con = duckdb.connect(":memory:", config={"autoload_known_extensions": False, "autoinstall_known_extensions": False})
+    con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
+    con.execute("USE warehouse")
+    con.execute("DETACH memory")  # nothing writable is left but temp tables private to one query's cursor
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def _plain(value):
+    """numpy scalars (from a pandas cell) as Python values, which DuckDB can bind."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass(eq=False)
+class Warehouse:
+    path: Path | str  # the DuckDB file, or the dataset's folder or s3:// URL (open_dataset)
+    version: tuple[int, int, int]
+    _con: duckdb.DuckDBPyConnection = field(repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def open(cls, path: Path) -> "Warehouse":
+        version = file_version(path)
+        return cls(path, version, connect_readonly(path))
+
+    @classmethod
+    def open_dataset(cls, location: str) -> "Warehouse":
+        """A Parquet export (`python -m etl export`, `$ZI_DATASET`) instead of the file: the same
+        views over Parquet, hardened alike (zi.query.dataset); `version` is that of the manifest read."""
+        from zi.query import dataset  # noqa: PLC0415 - only the dataset mode needs it
+
+        con, version = dataset.connect(location)
+        return cls(location, version, con)
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run query `name` with bound parameters; a cursor per call keeps sessions apart."""
+        with self._lock:  # creating a cursor is not thread-safe; running on it is
+            cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql(name), {k: _plain(v) for k, v in params.items()} or None).df()
+        finally:
+            cursor.close()
+
+    def cache_key(self) -> tuple[str, tuple[int, int, int]]:
+        return (str(self.path), self.version)
+
+    def close(self) -> None:
+        self._con.close()
