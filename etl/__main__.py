@@ -17,6 +17,7 @@ import pyarrow
 
 from etl import report as json_report
 from etl.load import SAMPLE_MANIFEST, LoadReport, expand_paths, run
+from etl.check.lke import Identity
 from etl.write.warehouse import default_db_path
 
 
@@ -40,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
             metavar="PATH=NAMA",
             help="nama file yang ditampilkan untuk PATH (boleh diulang)",
         )
+        # One LKE workbook or PortalRB JSON without a manifest (lke_daftar.csv): who it is about.
+        unit = command.add_argument_group("identitas satu berkas LKE (tanpa lke_daftar.csv)")
+        for option, text in (
+            ("--provinsi", "kode, nama, atau singkatan provinsi"),
+            ("--instansi", "mis. Pemprov Kalimantan Tengah"),
+            ("--unit-kerja", "nama unit kerja"),
+            ("--tahun", "tahun penilaian"),
+            ("--jenis-unit", "mis. Dinas"),
+        ):
+            unit.add_argument(option, default=None, help=text)
     rollback = commands.add_parser("rollback", help="kembalikan gudang data ke versi setelah muatan tertentu")
     rollback.add_argument("version", type=int, metavar="MUATAN", help="nomor muatan yang versinya disimpan di versions/")
     rollback.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
@@ -74,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--name harus berbentuk PATH=NAMA")
     shown = {Path(path): name for path, name in (n.split("=", 1) for n in args.name)}  # a generated PATH has no '='
     report = run(
-        [(f, shown.get(f, f.name)) for f in files], db, write=args.command == "load", progress=_progress, loaded_by=args.by
+        [(f, shown.get(f, f.name)) for f in files],
+        db,
+        write=args.command == "load",
+        progress=_progress,
+        loaded_by=args.by,
+        identity=_identity(args),
     )
     report.warnings[:0] = skipped
     if args.json:
@@ -82,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _print_report(report, args.command, db)
     return 1 if report.refused else 0
+
+
+def _identity(args: argparse.Namespace) -> Identity | None:
+    given = {k: getattr(args, k) for k in ("provinsi", "instansi", "unit_kerja", "tahun", "jenis_unit")}
+    return Identity(**given) if any(v is not None for v in given.values()) else None
 
 
 def _machine_options(command: argparse.ArgumentParser) -> None:
@@ -149,6 +170,10 @@ def _print_report(report: LoadReport, command: str, db: Path) -> None:
         f"rincian: {report.rincian_added} baru, {report.rincian_replaced} diganti, {report.rincian_unchanged} sama; "
         f"praktik baik: {report.practices_added} baru"
     )
+    if report.lke_added + report.lke_replaced + report.lke_unchanged + report.lke_removed:
+        summary += f"; jawaban LKE: {report.lke_added} baru, {report.lke_replaced} diganti, {report.lke_unchanged} sama" + (
+            f", {report.lke_removed} dikeluarkan" if report.lke_removed else ""
+        )
     if command == "check":
         print(f"\nLOLOS PEMERIKSAAN: {summary}. Tidak ada yang ditulis.")
     elif report.written:

@@ -1,8 +1,8 @@
 """One `load` (or `check`): read every file, validate everything, then change the warehouse in one go.
 
-The steps have one shape: read -> validate (lazy, every problem) -> apply in one transaction on a
-copy -> publish by atomic rename. `check` runs the same steps and stops before applying, so its
-report is exactly what `load` would say.
+The steps have one shape: read -> give LKE files their unit (etl.check.lke) -> validate (lazy, every
+problem) -> apply in one transaction on a copy -> publish by atomic rename. `check` runs the same steps
+and stops before applying, so its report is exactly what `load` would say.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.check import practices
+from etl.check import lke, practices
 from etl.check.validate import KEY, validate
 from etl.problems import FileRefused, Problem
+from etl.read import read_source
 from etl.read import vocabulary as vocab
-from etl.read.tables import Source, read_source
+from etl.read.source import Source
+from etl.write import answers, warehouse
 from etl.write import preview as change_preview
-from etl.write import warehouse
 from zi.domain.rules import DATA_DIR, Rules, load_rules
 
-INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv"}
+INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ".json"}
 SAMPLE_MANIFEST = DATA_DIR / "sample" / "MANIFEST.sha256"
 REKAP_META = ("instansi", "unit", "jenis_unit", "rubric", "predikat", "catatan")
 
@@ -52,6 +53,10 @@ class LoadReport:
     rincian_replaced: int = 0
     rincian_unchanged: int = 0
     practices_added: int = 0
+    lke_added: int = 0  # item answers
+    lke_replaced: int = 0
+    lke_unchanged: int = 0
+    lke_removed: int = 0
     load_id: int | None = None
     written: bool = False
     seconds: float = 0.0
@@ -64,7 +69,16 @@ class LoadReport:
 
     @property
     def changes(self) -> int:
-        return self.rekap_added + self.rekap_replaced + self.rincian_added + self.rincian_replaced + self.practices_added
+        return (
+            self.rekap_added
+            + self.rekap_replaced
+            + self.rincian_added
+            + self.rincian_replaced
+            + self.practices_added
+            + self.lke_added
+            + self.lke_replaced
+            + self.lke_removed
+        )
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -93,8 +107,10 @@ def run(
     loaded_by: str | None = None,
     progress: Callable[[str, int, int], None] = lambda step, done, total: None,
     today: dt.date | None = None,
+    identity: lke.Identity | None = None,
 ) -> LoadReport:
-    """Load (write=True) or check (write=False) `files`, given as (path, name shown to the user)."""
+    """Load (write=True) or check (write=False) `files`, given as (path, name shown to the user).
+    `identity`: the unit of a single LKE file given on the command line (else the load's manifest says)."""
     started = time.perf_counter()
     rules = rules or load_rules()
     today = today or dt.date.today()
@@ -108,6 +124,9 @@ def run(
         sources.append(source)
         report.files.append(FileSummary(name, source.sha256, source.kind, source.rows, source.dialect))
     progress("memeriksa", len(files), len(files))
+    bound, found = lke.bind(sources, rules, identity, today.year)
+    report.problems += [p for p in found if not p.warning]
+    report.warnings += [p for p in found if p.warning]
     if not sources:  # every file was refused while reading: nothing to check against the warehouse
         report.seconds = time.perf_counter() - started
         return report
@@ -117,7 +136,7 @@ def run(
         try:
             con.execute("BEGIN")
             warehouse.refresh_reference(con, rules)
-            checked = validate(con, sources, rules, today.year)
+            checked = validate(con, sources, rules, today.year, bound)
             report.problems += checked.problems
             report.warnings += checked.warnings
             if report.refused:
@@ -204,11 +223,22 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     report.practices_added = practices.apply(con, load_id, write)
     report.rekap_added, report.rekap_replaced, report.rekap_unchanged = counts["rekap"]
     report.rincian_added, report.rincian_replaced, report.rincian_unchanged = counts["rincian"]
+    answered = answers.stage(con)
+    report.lke_added, report.lke_replaced, report.lke_unchanged, report.lke_removed = (
+        answered.added,
+        answered.replaced,
+        answered.unchanged,
+        answered.removed,
+    )
+    report.preview.update(change_preview.lke_scores(con, sources))
     if not write or report.changes == 0:
         return
     report.load_id = load_id
+    answers.write(con, load_id)
     con.execute(
-        "INSERT INTO loads VALUES ($id, $at, $by, $rules, $ra, $rr, $ia, $ir, NULL)",
+        "INSERT INTO loads BY NAME SELECT $id AS load_id, $at AS loaded_at, $by AS loaded_by, $rules AS rules_version, "
+        "$ra AS rekap_added, $rr AS rekap_replaced, $ia AS rincian_added, $ir AS rincian_replaced, NULL AS note, "
+        "$la AS lke_added, $lr AS lke_replaced",
         {
             "id": load_id,
             "at": dt.datetime.now(),
@@ -218,8 +248,11 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
             "rr": report.rekap_replaced,
             "ia": report.rincian_added,
             "ir": report.rincian_replaced,
+            "la": report.lke_added,
+            "lr": report.lke_replaced + report.lke_removed,
         },
     )
+    answers.keep_warnings(con, load_id, report.warnings)
     samples = sample_hashes()
     for index, source in enumerate(sources):
         rubrics = con.execute(

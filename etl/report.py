@@ -30,6 +30,8 @@ def problem_dict(problem: Problem) -> dict:
         "sheet": problem.sheet,
         "row": problem.row,
         "column": problem.column,
+        "cell": problem.cell,
+        "item": problem.item,
         "value": problem.value,
         "reason": problem.reason,
         "text": str(problem),
@@ -50,7 +52,7 @@ def load_dict(report, command: str, db: Path) -> dict:
         name: getattr(report, name)
         for name in (f"{t}_{c}" for t in ("rekap", "rincian") for c in ("added", "replaced", "unchanged"))
     }
-    for extra in ("practices_added",):  # counts other parts of the ETL add to the report
+    for extra in ("practices_added", "lke_added", "lke_replaced", "lke_unchanged", "lke_removed"):  # other parts' counts
         if hasattr(report, extra):
             counts[extra] = getattr(report, extra)
     status = load_status(report, command)

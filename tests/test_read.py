@@ -1,4 +1,4 @@
-"""Reading one input file (`etl.read.tables.read_source`): every dialect the data contract promises, the
+"""Reading one input file (`etl.read.read_source`): every dialect the data contract promises, the
 recorded dialect, spreadsheet row numbers, XLSX sheets/formulas/limits, type by content, headers.
 
 Each fixture is a few lines written by the test. Values stay text at this step (parsing is
@@ -15,7 +15,7 @@ import xlsxwriter
 from conftest import HEADER_90, ROW_90, load, query, write_csv
 
 from etl.problems import FileRefused
-from etl.read.tables import read_source
+from etl.read import read_source
 
 KEYS = ["provinsi", "unit_kerja", "tahun", "tahap"]
 

@@ -18,9 +18,10 @@ import duckdb
 import pyarrow as pa
 
 from etl.check import practices
+from etl.check.lke import LkeTables
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
-from etl.read.tables import Source
+from etl.read.source import Source
 from zi.domain.rules import Rules
 
 KEY = ("province_code", "instansi_key", "unit_key", "year", "stage")
@@ -40,8 +41,11 @@ class Validation:
     rincian_rows: int
 
 
-def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules, today_year: int) -> Validation:
-    """Stage `sources` on `con` (temp tables) and return every problem found."""
+def validate(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules, today_year: int, lke: LkeTables | None = None
+) -> Validation:
+    """Stage `sources` on `con` (temp tables) and return every problem found. `lke`: the score rows, sub-area
+    values and item answers of the load's LKE files (etl.check.lke), checked with the rekap and rincian rows."""
     problems = [p for s in sources for p in s.problems if not p.warning]
     warnings = [p for s in sources for p in s.problems if p.warning]
     names = [s.name for s in sources]
@@ -52,7 +56,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules
         written = headers[file].get(column, column) if column else None
         return Problem(names[file], row, written, None if value is None else str(value), reason, sheet=sheets[file])
 
-    _stage_raw(con, sources, rules)
+    _stage_raw(con, sources, rules, lke)
     _register_rules(con, rules)
     problems += _resolve_keys(con, rules, today_year, problem)
     problems += _check_cells(con, rules, problem)
@@ -67,25 +71,35 @@ def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules
 
 
 # -- staging --------------------------------------------------------------------------------------
-def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
-    """One all-text table per kind, every expected column present (null where a file lacks it)."""
+def _stage_raw(con, sources: list[Source], rules: Rules, lke: LkeTables | None) -> None:
+    """One all-text table per kind, every expected column present (null where a file lacks it); an LKE's
+    score rows join the rekap rows and its sub-area values the rincian rows. Its item answers, already typed
+    by the scoring, are staged as `raw_lke`."""
     columns = {
         "rekap": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.indicator_columns(rules), "_extra"),
         "rincian": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.LONG_COLUMNS, "_extra"),
         "praktik": (*practices.COLUMNS, "_extra"),
     }
     for kind, expected in columns.items():
+        # `_shown_row`: the row shown as a score row's origin where it is not `_row` (an LKE's total row)
+        kept = [*expected, "_row", "_file"] + (["_shown_row"] if kind == "rekap" else [])
         tables = []
         for index, source in enumerate(sources):
-            if source.kind != kind:
-                continue
-            table = source.table
-            for name in expected:
+            if source.kind == kind:
+                tables.append(source.table.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), source.table.num_rows)))
+        derived = {"rekap": lke.rekap, "rincian": lke.rincian}.get(kind) if lke is not None else None
+        if derived is not None and derived.num_rows:
+            tables.append(derived)
+        for n, table in enumerate(tables):
+            for name in kept:
                 if name not in table.column_names:
-                    table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
-            table = table.select([*expected, "_row"])
-            tables.append(table.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), table.num_rows)))
-        empty = pa.schema([*((n, pa.string()) for n in expected), ("_row", pa.int64()), ("_file", pa.int32())])
+                    table = table.append_column(
+                        name, pa.nulls(table.num_rows, pa.int64() if name == "_shown_row" else pa.string())
+                    )
+            tables[n] = table.select(kept)
+        empty = pa.schema(
+            [(n, pa.int64() if n in ("_row", "_shown_row") else pa.int32() if n == "_file" else pa.string()) for n in kept]
+        )
         combined = pa.concat_tables(tables) if tables else empty.empty_table()
         con.register("arrow_staging", combined)
         # Blank cells become NULL once, here, so every later check can say IS NULL. The key text is
@@ -93,10 +107,29 @@ def _stage_raw(con, sources: list[Source], rules: Rules) -> None:
         # spelling, in _resolve_keys.
         as_written = KEY_TEXT if kind in ("rekap", "rincian") else ()
         text = ", ".join(n if n in as_written else f"nullif(trim({n}), '') AS {n}" for n in expected)
+        extra = ", _shown_row" if kind == "rekap" else ""
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw_{kind} AS SELECT {text}, _row, _file FROM arrow_staging"
+            f"CREATE OR REPLACE TEMP TABLE raw_{kind} AS SELECT {text}, _row, _file{extra} FROM arrow_staging"
         )  # allow-listed names
         con.unregister("arrow_staging")
+    answers = lke.answers if lke is not None else None
+    if answers is None or not answers.num_rows:
+        answers = pa.schema(
+            [
+                ("_file", pa.int32()),
+                ("_row", pa.int64()),
+                ("tahap", pa.string()),
+                ("kode", pa.string()),
+                ("jawaban", pa.string()),
+                ("jawaban_baku", pa.string()),
+                ("nilai", pa.float64()),
+                ("catatan", pa.string()),
+                ("bukti", pa.string()),
+            ]
+        ).empty_table()
+    con.register("arrow_answers", answers)
+    con.execute("CREATE OR REPLACE TEMP TABLE raw_lke AS SELECT * FROM arrow_answers")
+    con.unregister("arrow_answers")
     for source in sources:
         source.table = None  # DuckDB holds the text now; a national load would otherwise keep it twice
 
@@ -465,7 +498,7 @@ def _build_typed(con, rules: Rules) -> None:
         SELECT k.province_code, k.instansi_key, k.unit_key, k.year, k.stage,
                k.instansi_name AS instansi, k.unit_name AS unit, k.jenis_unit,
                k.rubric, k.predicate AS predikat, k.catatan, {typed},
-               k._file AS file_index, k._row AS source_row
+               k._file AS file_index, coalesce(r._shown_row, k._row) AS source_row
         FROM (SELECT *, {POSITION} AS position FROM keyed) k JOIN raw_rekap r USING (_file, _row)
         SEMI JOIN latest USING (position)
         """  # column names from the rules allow-list
@@ -495,6 +528,15 @@ def _build_typed(con, rules: Rules) -> None:
                (l.position >> 32)::INTEGER AS file_index, (l.position & 4294967295) AS source_row,
                l.key_id, n.unit, n.rubric
         FROM rincian_latest l JOIN key_names n USING (key_id)
+        """
+    )
+    # An LKE's answers belong to its score row where that row won (a later file with the same key wins).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE in_lke AS
+        SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, a.kode, a.jawaban, a.jawaban_baku, a.nilai,
+               a.catatan, a.bukti, a._file AS file_index, a._row AS source_row
+        FROM raw_lke a JOIN in_rekap i ON i.file_index = a._file AND i.stage = a.tahap
         """
     )
 

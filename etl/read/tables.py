@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -25,43 +22,20 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl.problems import FileRefused, Problem
-from etl.read.vocabulary import KEY_COLUMNS, LONG_COLUMNS, PRACTICE_KEY_COLUMNS, header_map, normalise_header
+from etl.read.source import Source
+from etl.read.vocabulary import (
+    KEY_COLUMNS,
+    LONG_COLUMNS,
+    MANIFEST_KEY_COLUMNS,
+    PRACTICE_KEY_COLUMNS,
+    header_map,
+    normalise_header,
+)
 from zi.domain.rules import Rules
 
 DELIMITERS = (",", ";", "\t")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-
-
-@dataclass
-class Source:
-    """One file, read: canonical text columns plus `_row`, and how the file was written."""
-
-    name: str
-    sha256: str
-    kind: str  # "rekap" (one row per key), "rincian" (long: one value per row) or "praktik" (good practices)
-    table: pa.Table
-    headers: dict[str, str]  # canonical column -> header as written in the file
-    dialect: dict[str, object]
-    sheet: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.rows = self.table.num_rows  # kept after `table` is released (see validate._stage_raw)
-
-
-def read_source(path: Path, rules: Rules, name: str | None = None) -> Source:
-    """Read `path` (shown to the user as `name`); raise FileRefused if it is not a usable file."""
-    name = name or path.name
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, name, sha256, rules)
-    if data.startswith(OLE_MAGIC):
-        raise FileRefused(
-            Problem(name, None, None, None, "format Excel lama (.xls) tidak didukung; simpan ulang sebagai .xlsx atau CSV")
-        )
-    return _read_csv(data, name, sha256, rules)
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -80,7 +54,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     raise FileRefused(Problem(name, None, None, None, "pengodean teks tidak dikenali (gunakan UTF-8 atau Windows-1252)"))
 
 
-def _read_csv(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
+def read_csv_table(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise FileRefused(Problem(name, None, None, None, "file kosong, tidak ada baris data"))
@@ -199,7 +173,7 @@ def _parse_csv_exact(body: str, delimiter: str, width: int) -> tuple[list[pa.Arr
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
-def _check_zip(data: bytes, name: str, rules: Rules) -> None:
+def check_zip(data: bytes, name: str, rules: Rules) -> None:
     """Refuse a zip bomb before any XML is parsed: total size and per-member ratio caps."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -224,10 +198,10 @@ def _check_zip(data: bytes, name: str, rules: Rules) -> None:
             )
 
 
-def _read_xlsx(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
+def read_xlsx_table(data: bytes, name: str, sha256: str, rules: Rules) -> Source:
     import openpyxl  # imported here: a CSV-only load never pays for it
 
-    _check_zip(data, name, rules)
+    check_zip(data, name, rules)  # again: the table reader may be called on its own
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -311,9 +285,10 @@ def _key_columns_found(record: list[str], rules: Rules) -> int:
 
 
 def _is_practice_header(record: list[str], rules: Rules) -> bool:
+    """The header of a good-practice file or of an LKE manifest (neither has the four key columns)."""
     mapping = header_map(rules)
     found = {mapping.get(normalise_header(cell)) for cell in record}
-    return all(key in found for key in PRACTICE_KEY_COLUMNS)
+    return all(key in found for key in PRACTICE_KEY_COLUMNS) or all(key in found for key in MANIFEST_KEY_COLUMNS)
 
 
 def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: list[str]) -> Problem:
@@ -383,7 +358,9 @@ def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, 
         arrays.append(columns[len(header)])
     names.append("_row")
     arrays.append(pa.array(row_numbers, pa.int64()))
-    if all(c in headers for c in PRACTICE_KEY_COLUMNS):
+    if all(c in headers for c in MANIFEST_KEY_COLUMNS):
+        kind = "daftar"
+    elif all(c in headers for c in PRACTICE_KEY_COLUMNS):
         kind = "praktik"
     else:
         kind = "rincian" if all(c in headers for c in LONG_COLUMNS) else "rekap"

@@ -17,6 +17,7 @@ KEY_COLUMNS = ("provinsi", "unit_kerja", "tahun", "tahap")
 META_COLUMNS = ("instansi", "jenis_unit", "predikat", "rubrik", "catatan")
 LONG_COLUMNS = ("indikator", "nilai")  # a file with both is a long (one value per row) table
 PRACTICE_KEY_COLUMNS = ("provinsi", "tahun", "praktik", "sumber")  # a good-practice file (etl.check.practices)
+MANIFEST_KEY_COLUMNS = ("berkas", "provinsi", "unit_kerja", "tahun")  # an LKE manifest (etl.check.lke)
 
 HEADER_ALIASES = {
     "unit_kerja": ("unit_kerja", "perangkat_daerah", "satuan_kerja", "unit", "nama_unit_kerja", "opd"),
@@ -43,6 +44,7 @@ HEADER_ALIASES = {
     "sumber": ("sumber", "sumber_data", "referensi"),
     "area": ("area", "area_perubahan"),
     "sub_area": ("sub_area", "subarea", "kode_sub_area"),
+    "berkas": ("berkas", "nama_berkas", "berkas_lke", "file", "nama_file"),
 }
 
 STAGE_ALIASES = {

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from etl.check.validate import KEY
 from etl.read import vocabulary as vocab
-from zi.domain.rules import Rules
+from zi.domain.bank import load_bank
+from zi.domain.rules import Rules, load_rules
 
 WHERE = " AND ".join(f"e.{k} = c.{k}" for k in KEY)
 
@@ -103,3 +104,38 @@ def _rincian_replaced(con, limit: int) -> dict:
         )
     )
     return {"total": _count(con, "rincian", "existed AND NOT same"), "rows": rows}
+
+
+def lke_scores(con, sources: list) -> dict[str, dict]:
+    """Per LKE file, unit and stage: the total the rules compute from its answers, the total the warehouse
+    holds now for that key (if any), and how many of its item answers change."""
+    lke = [i for i, s in enumerate(sources) if s.kind == "lke"]
+    if not lke:
+        return {}
+    rules = load_rules()
+    bank = load_bank(rules)
+    columns = [i.column for i in rules.indicators(bank.rubric) if i.level in ("half", "result")]  # what an LKE row gives
+    total = " + ".join(f"c.{c}" for c in columns)  # allow-listed by the rules file
+    has_scores = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'scores' AND NOT temporary").fetchone()[0]
+    old = (
+        "(SELECT s.total FROM scores s WHERE s.unit_id = c.province_code::VARCHAR || ':' || c.instansi_key || ':' || c.unit_key "
+        "AND s.year = c.year AND s.stage = c.stage)"
+        if has_scores
+        else "NULL"
+    )
+    rows = _dicts(
+        con.execute(
+            f"""
+        SELECT c.file_name AS file, c.source_row AS row, p.nama AS province, c.instansi, c.unit, c.year, c.stage,
+               {total} AS total, {old} AS old_total,
+               CASE WHEN c.same THEN 'sama' WHEN c.existed THEN 'diganti' ELSE 'baru' END AS status,
+               (SELECT count(*) FROM lke_changes l WHERE l.file_index = c.file_index AND l.stage = c.stage AND NOT l.same)
+                 AS answers_changed
+        FROM rekap_changes c LEFT JOIN provinces_ref p ON p.code = c.province_code
+        WHERE c.file_index IN (SELECT unnest($files))
+        ORDER BY c.file_index, c.stage
+        """,  # columns from the rules allow-list; the old total is a fixed fragment
+            {"files": lke},
+        )
+    )
+    return {"lke_scores": {"total": len(rows), "rows": rows}}

@@ -23,7 +23,7 @@ import duckdb
 from etl.write import versions, warehouse
 from zi.domain.rules import Rules, load_rules
 
-LEDGER = ("loads", "load_files")
+LEDGER = ("loads", "load_files", "warnings")  # only ever appended to
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -81,7 +81,8 @@ def rollback(db: Path, version: int, rules: Rules | None = None, loaded_by: str 
                 return report
             con.execute(
                 "INSERT INTO loads (load_id, loaded_at, loaded_by, rules_version, rekap_added, rekap_replaced, "
-                "rincian_added, rincian_replaced, note) VALUES ($id, $at, $by, $rules, $ra, $rr, $ia, $ir, $note)",
+                "rincian_added, rincian_replaced, note, lke_added, lke_replaced) "
+                "VALUES ($id, $at, $by, $rules, $ra, $rr, $ia, $ir, $note, $la, $lr)",
                 {
                     "id": load_id,
                     "at": dt.datetime.now(),
@@ -92,6 +93,8 @@ def rollback(db: Path, version: int, rules: Rules | None = None, loaded_by: str 
                     "ia": report.restored.get("rincian", 0),
                     "ir": report.taken_out.get("rincian", 0),
                     "note": report.note,
+                    "la": report.restored.get("lke", 0),
+                    "lr": report.taken_out.get("lke", 0),
                 },
             )
             warehouse.create_views(con)

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl.write import versions
+from zi.domain.bank import load_bank
 from zi.domain.rules import DATA_DIR, Rules
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "zi" / "sql"
@@ -128,6 +129,35 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
         ],
     )
     con.execute("INSERT INTO meta VALUES ('rules_version', $v)", {"v": rules.version})
+    bank = load_bank(rules)
+    counts = {code: len(items) for code, items in bank.subareas.items()}
+    con.executemany(
+        "INSERT INTO rule_questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i.code,
+                i.soal_id,
+                n,
+                bank.rubric,
+                i.part,
+                i.area,
+                i.subarea,
+                i.subarea_name,
+                i.subarea_weight,
+                i.rules_subarea,
+                i.kind,
+                ";".join(f"{label}={value:g}" for label, value in i.options) or None,
+                i.formula.text if i.formula else None,
+                i.question,
+                i.scored,
+                counts.get(i.subarea) if i.scored else None,
+                i.of,
+                i.source,
+                bank.version,
+            )
+            for n, i in enumerate(bank.items, start=1)
+        ],
+    )
 
 
 # Marts computed once per load instead of on every page query (in dependency order). Each keeps

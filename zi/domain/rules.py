@@ -86,6 +86,7 @@ class Rules:
         self.validation: dict = raw["validation"]
         self.limits: dict = raw["limits"]
         self.kaji_tiru: dict = raw["kaji_tiru"]
+        self.lke: dict = raw.get("lke", {})  # the question bank and workbook reading (zi.domain.bank)
         self.rubrics: dict[str, Rubric] = {}
         self._indicators: list[Indicator] = []
         self._thresholds: list[Threshold] = []

@@ -31,6 +31,18 @@ CREATE TABLE IF NOT EXISTS rincian (
 
 CREATE TABLE IF NOT EXISTS rincian_history AS SELECT *, NULL::INTEGER AS replaced_by_load FROM rincian WITH NO DATA;
 
+-- LKE answers, item by item: one row per score row key and item of the question bank (data/lke_questions.csv).
+-- `jawaban` as the file gave it, `jawaban_baku` its standard form (option letter, Ya/Tidak, a number), `nilai`
+-- the item's value 0..1 by the rules (NULL for a `Jumlah` input); a computed `%` item has no `jawaban`.
+CREATE TABLE IF NOT EXISTS lke (
+    province_code INTEGER NOT NULL, instansi_key VARCHAR NOT NULL, unit_key VARCHAR NOT NULL,
+    year INTEGER NOT NULL, stage VARCHAR NOT NULL, kode VARCHAR NOT NULL,
+    jawaban VARCHAR, jawaban_baku VARCHAR, nilai DOUBLE, catatan VARCHAR, bukti VARCHAR,
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS lke_history AS SELECT *, NULL::INTEGER AS replaced_by_load FROM lke WITH NO DATA;
+
 -- The load ledger: one row per load command that changed something, one per file in it.
 CREATE TABLE IF NOT EXISTS loads (
     load_id INTEGER NOT NULL, loaded_at TIMESTAMP NOT NULL, loaded_by VARCHAR, rules_version VARCHAR NOT NULL,
@@ -38,9 +50,20 @@ CREATE TABLE IF NOT EXISTS loads (
     rincian_added INTEGER NOT NULL, rincian_replaced INTEGER NOT NULL, note VARCHAR
 );
 
+-- Older warehouses gain the LKE counts (a load before them added and replaced no answers).
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS lke_added INTEGER DEFAULT 0;
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS lke_replaced INTEGER DEFAULT 0;
+
 CREATE TABLE IF NOT EXISTS load_files (
     load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     rows INTEGER NOT NULL, rubrics VARCHAR, dialect VARCHAR, is_sample BOOLEAN NOT NULL
+);
+
+-- Warnings a load gave (a workbook's own miscomputed cell, a mistyped answer type, a zero denominator valued by
+-- the rules, ...), kept with the load that wrote the data they are about.
+CREATE TABLE IF NOT EXISTS warnings (
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, sheet VARCHAR, "row" INTEGER, cell VARCHAR, "column" VARCHAR,
+    item VARCHAR, value VARCHAR, reason VARCHAR NOT NULL
 );
 
 -- Reference data, replaced from data/ on every load so the views always use the current rules.
@@ -66,6 +89,13 @@ CREATE OR REPLACE TABLE national_awards (
     tahun INTEGER, unit_dievaluasi INTEGER, wbk INTEGER, wbbm INTEGER, sumber VARCHAR, catatan VARCHAR
 );
 CREATE OR REPLACE TABLE meta (key VARCHAR, value VARCHAR);
+-- The LKE question bank (data/lke_questions.csv, [lke] of data/rules.toml): `sub_area` is the bank's (PW-R3a and
+-- PW-R3b apart), `rules_sub_area` the rules' (PW-R3 whole); `items_in_sub_area` counts its scored items.
+CREATE OR REPLACE TABLE rule_questions (
+    kode VARCHAR, soal_id INTEGER, bank_order SMALLINT, rubric VARCHAR, bagian VARCHAR, area VARCHAR, sub_area VARCHAR,
+    sub_area_name VARCHAR, sub_area_weight DOUBLE, rules_sub_area VARCHAR, jenis VARCHAR, options VARCHAR, formula VARCHAR,
+    pertanyaan VARCHAR, scored BOOLEAN, items_in_sub_area SMALLINT, input_of VARCHAR, source VARCHAR, bank_version VARCHAR
+);
 
 -- Good practices (praktik baik), loaded from practice files; a row is never replaced, only added.
 CREATE TABLE IF NOT EXISTS practices (
