@@ -264,8 +264,7 @@ def read_lke_workbook(data: bytes, name: str, sha256: str, rules: Rules):
                     )
                 )
             continue
-        present = {c: Given(a.raw, a) for c, a in answers.items() if bank.item(c).kind != COMPUTED_KIND}
-        stage_score = score(bank, rules, present)
+        stage_score = score(bank, rules, {c: Given(a.raw, a) for c, a in answers.items()})
         for finding in stage_score.findings:
             if finding.where is not None:  # items the sheet lacks are said once, above
                 problems.append(finding_problem(name, sheet.name, finding, stage if len(stages) > 1 else None))

@@ -57,6 +57,8 @@ class Quirks:
     typed_total: tuple[str, float] | None = None  # (stated total, value) typed over its SUM formula
     marker_in_text: bool = False  # `a.<tab>question` in one cell instead of F `a.` and G the question
     trailing_spaces: bool = False  # item letters with trailing spaces
+    omitted: tuple[str, ...] = ()  # items whose row the copy lacks (a refusal: the bank's item is missing)
+    stray_row: str | None = None  # a question of no bank item, answered, after the first item (a refusal)
 
 
 @dataclass
@@ -172,7 +174,10 @@ def write_lampiran3(path: Path, answers: LkeAnswers, quirks: Quirks = Quirks(), 
     three columns of its own to the right (`Jawaban TPI`, `Nilai TPI`, `Catatan TPI`)."""
     rules = rules or load_rules()
     bank = load_bank(rules)
-    lines = outline_lines(bank, rules)
+    lines = [line for line in outline_lines(bank, rules) if line.code not in quirks.omitted]
+    if quirks.stray_row:
+        first_item = next(n for n, line in enumerate(lines) if line.item is not None)
+        lines.insert(first_item + 1, _Line("stray", "STRAY", 5, "x.", quirks.stray_row))
     first_row = 3  # title (row 1), header (row 2), a blank row, then the outline (0-based 3 = row 4)
     row_of = {line.code: first_row + n for n, line in enumerate(lines)}
     columns = {"SA": SA_COLUMNS} | {
@@ -221,6 +226,12 @@ def write_lampiran3(path: Path, answers: LkeAnswers, quirks: Quirks = Quirks(), 
         item = line.item
         if line.kind == "total":
             sheet.merge_range(row, 1, row, 6, line.text, bold)
+        elif line.kind == "stray":
+            sheet.write_string(row, 5, line.marker)
+            sheet.write_string(row, 6, line.text)
+            sheet.write_string(row, 9, "A/B/C")
+            sheet.write_string(row, 10, "A")
+            continue
         else:
             marker = line.marker + ("  " if quirks.trailing_spaces and item is not None and line.marker != "-" else "")
             if quirks.marker_in_text and item is not None:
@@ -287,6 +298,9 @@ def _write_answer(
     given = answers.stages[stage]
     k, r = col(answer_col), row + 1
     if item.kind == COMPUTED_KIND:
+        if any(item.ref_code(ref) not in row_of for ref in item.formula.references):  # type: ignore[union-attr]
+            sheet.write_string(row, answer_col, "Blm Diisi")  # an input's row is missing (an omitted-row fixture)
+            return
         total = bank.stated_total(item)
         cells = {ref: f"{k}{row_of[item.ref_code(ref)] + 1}" for ref in item.formula.references}  # type: ignore[union-attr]
         stated = {total[1]: f"{k}{row_of[total[0].code] + 1}"} if total else {}
@@ -301,7 +315,7 @@ def _write_answer(
         sheet.write_formula(row, value_col, f"={k}{r}", None, "#DIV/0!" if value is None else value)
         return
     if item.kind == TOTAL_KIND:
-        parts = [row_of[item.ref_code(ref)] + 1 for ref in item.formula.references]  # type: ignore[union-attr]
+        parts = [row_of[item.ref_code(ref)] + 1 for ref in item.formula.references if item.ref_code(ref) in row_of]  # type: ignore[union-attr]
         typed = quirks.typed_total
         if typed and typed[0] == item.code:
             sheet.write_number(row, answer_col, typed[1])
@@ -357,10 +371,10 @@ def _excel_formula(formula: Formula, cells: dict[str, str], stated: dict[Node, s
 def _sum_formula(line: _Line, row: int, row_of: dict[str, int], value_col: int, quirks: Quirks, bank: Bank) -> str:
     v = col(value_col)
     if line.kind == "subarea" and line.code in bank.subareas:  # a sub-area of items: their mean × its weight
-        rows = sorted(row_of[c] + 1 for c in line.children)
+        rows = sorted(row_of[c] + 1 for c in line.children if c in row_of)
         last = rows[-2] if quirks.wrong_range == line.code and len(rows) > 1 else rows[-1]
         return f"=AVERAGE({v}{rows[0]}:{v}{last})*H{row + 1}"
-    return "=" + "+".join(f"{v}{row_of[c] + 1}" for c in line.children)
+    return "=" + "+".join(f"{v}{row_of[c] + 1}" for c in line.children if c in row_of)
 
 
 def _own_values(bank: Bank, rules: Rules, result: StageScore, quirks: Quirks) -> dict[str, float]:

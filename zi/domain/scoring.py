@@ -186,7 +186,9 @@ def _compute(bank: Bank, item: Item, counts: dict[str, float], given: dict[str, 
                 )
             )
         stated = {node: value}
-    where = given.get(item.code).where if item.code in given else None  # type: ignore[union-attr]
+    # where to say it: the % item's own cell, or (PortalRB sends no % items) its first input's place
+    located = [given[c] for c in (item.code, *(item.ref_code(r) for r in item.formula.references)) if c in given]
+    where = located[0].where if located else None
     try:
         result.values[item.code] = item.formula.evaluate(inputs, stated)  # type: ignore[arg-type]
     except ZeroDenominator:
