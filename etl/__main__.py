@@ -206,7 +206,8 @@ def _generate(out: Path, scale: str, seed: int) -> int:
     paths = generate(out, scale=scale, seed=seed)
     manifest = out / SAMPLE_MANIFEST.name
     manifest.write_text(
-        "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths)), encoding="utf-8"
+        "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n" for p in sorted(paths)),
+        encoding="utf-8",
     )
     print(f"{len(paths)} file contoh ditulis ke {out} (seed {seed}, skala {scale})")
     return 0

@@ -82,19 +82,20 @@ class LoadReport:
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files in the order given; a folder contributes its CSV/XLSX files sorted by name."""
+    """Files in the order given; a folder contributes its input files sorted by path, its subfolders' too
+    (a folder of LKE files per province, or the sample's `lke/`)."""
     files, warnings = [], []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.name.startswith(("~$", ".")):
-                    continue  # Excel's lock file of an open workbook, or a hidden file: never input
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
-                    files.append(child)
-                elif child.is_file() and child.name != SAMPLE_MANIFEST.name:
-                    warnings.append(Problem(child.name, None, None, None, "bukan file CSV/XLSX; dilewati", warning=True))
-        else:
+        if not path.is_dir():
             files.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            if any(part.startswith(("~$", ".")) for part in child.relative_to(path).parts):
+                continue  # Excel's lock file of an open workbook, or a hidden file or folder: never input
+            if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
+                files.append(child)
+            elif child.is_file() and child.name != SAMPLE_MANIFEST.name:
+                warnings.append(Problem(child.name, None, None, None, "bukan file CSV/XLSX/JSON; dilewati", warning=True))
     return files, warnings
 
 

@@ -128,9 +128,10 @@ def _confirmed(table: pd.DataFrame) -> pd.DataFrame:
 
 def test_same_seed_gives_identical_bytes(demo, tmp_path):
     again = generate(tmp_path)
-    assert sorted(p.name for p in again) == sorted(p.name for p in demo.iterdir())
-    for path in again:
-        assert path.read_bytes() == (demo / path.name).read_bytes(), path.name
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in again)
+    assert written == sorted(p.relative_to(demo).as_posix() for p in demo.rglob("*") if p.is_file())
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (demo / name).read_bytes(), name
 
 
 def test_files_are_in_their_dialects(demo, rekap, rincian):
@@ -175,10 +176,36 @@ def test_kalimantan_tengah_follows_the_published_facts(rekap):
         "Badan Pengembangan Sumber Daya Manusia",
     } <= set(pilots["unit_kerja"])
     assert pilots["unit_kerja"].str.startswith("Dinas Pemberdayaan Perempuan, Perlindungan Anak").any()
-    assert kalteng[kalteng["tahap"] == "TPI"]["tahun"].min() == 2024
+    assert kalteng[kalteng["tahap"] == "TPI"].empty  # its TPI (formed May 2024) works the units' own LKE workbooks
     assert (kalteng["predikat"] == "").all()
     tpn = kalteng[kalteng["tahap"] == "TPN"]
     assert all(_failed(row, "WBK") for _, row in tpn.iterrows())
+
+
+def test_kalimantan_tengah_s_lke_workbooks_carry_its_tpi_from_2024(demo):
+    listed = pd.read_csv(demo / "lke" / "lke_daftar.csv", keep_default_na=False)
+    kalteng = listed[listed["provinsi"] == "Kalteng"]
+    assert set(kalteng["tahun"]) == {"2024", "2025"} and kalteng["berkas"].str.endswith(".xlsx").all()
+    assert (kalteng["tahun"] == "2025").sum() == 18 and (kalteng["tahun"] == "2024").sum() == 15
+    with_tpi = 0
+    for name in kalteng["berkas"]:
+        sheets = pd.read_excel(demo / "lke" / name, sheet_name=None, header=None, nrows=2, engine="openpyxl")
+        assert list(sheets) == ["Utama", "LKE ZI", "Ctt Eval"]
+        headers = set(sheets["LKE ZI"].iloc[1].dropna())
+        assert {"Bobot", "Jawaban", "Nilai", "Pilihan Jawaban"} <= headers
+        with_tpi += "Jawaban TPI" in headers
+    assert 0 < with_tpi < len(kalteng)  # most unit-years got a TPI evaluation, not all
+
+
+def test_lke_files_replace_the_rekap_rows_they_hold(demo, rekap):
+    listed = pd.read_csv(demo / "lke" / "lke_daftar.csv", keep_default_na=False)
+    assert sorted(listed["berkas"]) == sorted(p.name for p in (demo / "lke").iterdir() if p.name != "lke_daftar.csv")
+    jabar = listed[listed["provinsi"] == "Jabar"]
+    assert jabar["berkas"].str.endswith(".json").sum() > jabar["berkas"].str.endswith(".xlsx").sum() > 0
+    assert (jabar.loc[jabar["berkas"].str.endswith(".json"), "unit_kerja"] == "").all()  # the JSON names its unit
+    rows = rekap["rekap_32_jawa_barat.xlsx"]
+    assert rows[(rows["tahun"] == 2025) & rows["tahap"].isin(["SA", "TPI"])].empty
+    assert not rows[(rows["tahun"] == 2025) & (rows["tahap"] == "TPN")].empty  # the TPN's rows stay in the rekap
 
 
 def test_jawa_barat_follows_the_published_facts(demo, rekap):

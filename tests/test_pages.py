@@ -226,7 +226,10 @@ def test_every_page_through_the_navigation_on_the_fixture(navigate, fixture_db):
 
 
 def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
-    files = sorted(p.name for p in (ROOT / "data" / "sample").glob("rekap_*"))  # the rekap files give the score rows
+    sample = ROOT / "data" / "sample"  # the rekap files and the LKE files give the score rows
+    files = sorted(
+        [p.name for p in sample.glob("rekap_*")] + [p.name for p in (sample / "lke").iterdir() if p.name != "lke_daftar.csv"]
+    )
     assert len(files) > 3
     at = navigate(sample_db)
     for page, (path, title) in PAGES.items():

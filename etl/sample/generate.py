@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from etl.sample.model import Simulation, check_scores
-from etl.sample.plan import DEMO, DETAIL_STAGES, NATIONAL_DIALECT
+from etl.sample.lke_sample import write_lke
+from etl.sample.plan import DEMO, DETAIL_STAGES, LKE, NATIONAL_DIALECT
 from etl.sample.rekap_files import rincian_table, write_rekap
 from etl.sample.units import demo_units, national_units, province_table, slug
 from zi.domain.rules import load_rules
@@ -41,8 +42,10 @@ def generate(out_dir: Path, scale: str = "demo", seed: int = 2024) -> list[Path]
         raise ValueError(f"skala tidak dikenal: {scale!r} (demo atau national)")
     rules = load_rules()
     provinces = province_table()
-    # A fourth stream for province profiles: spawning more children leaves the first three unchanged.
-    unit_rng, score_rng, subarea_rng, profile_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
+    # A fourth stream for province profiles, a fifth for LKE answers: spawning more children leaves the first ones unchanged.
+    unit_rng, score_rng, subarea_rng, profile_rng, lke_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
+    )
     if scale == "demo":
         units, scripted = demo_units(provinces, unit_rng)
         dialects = {plan.code: plan.dialect for plan in DEMO}
@@ -54,8 +57,13 @@ def generate(out_dir: Path, scale: str = "demo", seed: int = 2024) -> list[Path]
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    detailed = [r for r in sorted(rules.rubrics) if rules.indicators(r, "subarea")]
     paths = []
+    if scale == "demo":  # some unit-years as LKE files; their SA and TPI rows leave the rekap (the ETL scores them)
+        written = write_lke(scores, LKE, provinces, out_dir / "lke", rules, lke_rng)
+        paths += written.paths
+        key = list(zip(scores["province_code"], scores["instansi"], scores["unit"], scores["year"], scores["stage"], strict=True))
+        scores = scores[[k not in written.taken for k in key]]
+    detailed = [r for r in sorted(rules.rubrics) if rules.indicators(r, "subarea")]
     for code, rows in scores.groupby("province_code", sort=True):
         province = provinces.loc[code]
         stem = f"{code}_{slug(province['nama'])}"

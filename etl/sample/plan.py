@@ -140,3 +140,23 @@ PINS = (
 NATIONAL_DIALECT = Dialect()
 NATIONAL_SKILL = (0.55, 0.67)  # range of provincial means
 NATIONAL_ADOPTION = {"ceiling": (0.5, 0.95), "midpoint": (2020.0, 2023.5), "width": (0.8, 1.6)}
+
+
+@dataclass(frozen=True)
+class LkePlan:
+    """Which unit-years of a province the sample gives as LKE files, and in which shape."""
+
+    province: int
+    years: tuple[int, ...]
+    shape: str  # lampiran3 | portalrb_json
+    template_every: int = 0  # every n-th unit of a portalrb_json province comes in PortalRB's template instead
+    quirks: bool = False  # a few workbooks carry the quirks of real copies
+    json_names_itself: bool = True  # manifest rows of JSON files leave unit and year to the file
+
+
+# Unit-years answered item by item (etl.sample.lke_sample): Kalimantan Tengah's, as its units and its TPI (formed
+# in May 2024) hold them; Jawa Barat's 2025 answers as PortalRB pulls them, a few in PortalRB's template.
+LKE = (
+    LkePlan(62, (2024, 2025), "lampiran3", quirks=True),
+    LkePlan(32, (2025,), "portalrb_json", template_every=6),
+)
