@@ -16,8 +16,8 @@ from pathlib import Path
 import pyarrow
 
 from etl import report as json_report
-from etl.load import SAMPLE_MANIFEST, LoadReport, expand_paths, run
 from etl.check.lke import Identity
+from etl.load import SAMPLE_MANIFEST, LoadReport, expand_paths, run
 from etl.write.warehouse import default_db_path
 
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.sample.model import Simulation, check_scores
 from etl.sample.lke_sample import write_lke
+from etl.sample.model import Simulation, check_scores
 from etl.sample.plan import DEMO, DETAIL_STAGES, LKE, NATIONAL_DIALECT
 from etl.sample.rekap_files import rincian_table, write_rekap
 from etl.sample.units import demo_units, national_units, province_table, slug
