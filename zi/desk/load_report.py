@@ -14,7 +14,11 @@ import pandas as pd
 
 from zi.present.labels import number
 
-PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Baris", "column": "Kolom", "value": "Nilai", "reason": "Masalah"}
+PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Baris", "cell": "Sel", "column": "Kolom", "item": "Butir",
+                   "value": "Nilai", "reason": "Masalah"}
+LKE_SCORE_COLUMNS = {"file": "File", "province": "Provinsi", "instansi": "Instansi", "unit": "Unit kerja", "year": "Tahun",
+                     "stage": "Tahap", "total": "Nilai total (aturan)", "old_total": "Nilai total sekarang", "status": "Perubahan",
+                     "answers_changed": "Jawaban berubah"}
 FILE_COLUMNS = {"name": "File", "kind": "Jenis", "rows": "Baris data", "dialect": "Format terdeteksi", "sha256": "SHA-256"}
 KEY_COLUMNS = {
     "file": "File",
@@ -72,15 +76,26 @@ def value_text(value: object) -> str:
     return str(value)
 
 
-def problems(report: dict) -> pd.DataFrame:
-    rows = report.get("problems", [])
-    frame = pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "text"])[list(PROBLEM_COLUMNS)]
+def problems(report: dict, kind: str = "problems") -> pd.DataFrame:
+    """Every problem (or warning) located; the cell and item columns only where some problem has them (an LKE)."""
+    frame = pd.DataFrame(report.get(kind, []), columns=[*PROBLEM_COLUMNS, "text"])[list(PROBLEM_COLUMNS)]
+    frame = frame.drop(columns=[c for c in ("cell", "item") if frame[c].isna().all()])
     return frame.astype({"row": "Int64"})
 
 
 def warnings(report: dict) -> pd.DataFrame:
-    frame = pd.DataFrame(report.get("warnings", []), columns=[*PROBLEM_COLUMNS, "text"])[list(PROBLEM_COLUMNS)]
-    return frame.astype({"row": "Int64"})
+    return problems(report, "warnings")
+
+
+def lke_scores(report: dict) -> pd.DataFrame:
+    """Per LKE file, unit and stage: the total the rules compute from its answers beside the one held now."""
+    rows = report.get("preview", {}).get("lke_scores", {}).get("rows", [])
+    return pd.DataFrame(rows, columns=list(LKE_SCORE_COLUMNS))
+
+
+def lke_files_without_unit(report: dict) -> list[str]:
+    """The LKE files the check refused only for want of a unit (a manifest, or the form for one file)."""
+    return [p["file"] for p in report.get("problems", []) if p.get("reason", "").startswith("berkas LKE tanpa identitas unit")]
 
 
 def files(report: dict) -> pd.DataFrame:

@@ -34,7 +34,8 @@ from zi.domain.rules import Rules
 ROOT = Path(__file__).resolve().parents[2]
 NAME_LIMIT = 120
 PREFIX = "zi-unggah-"
-ACCEPTED_TYPES = ("csv", "xlsx", "tsv", "txt")  # a hint for the browser's file picker; content decides
+ACCEPTED_TYPES = ("csv", "xlsx", "tsv", "txt", "json")  # a hint for the browser's file picker; content decides
+IDENTITY_OPTIONS = ("provinsi", "instansi", "unit_kerja", "tahun", "jenis_unit")  # one LKE file without a manifest
 LOG = logging.getLogger(__name__)
 
 
@@ -127,12 +128,13 @@ def sweep(max_age_s: float = 24 * 3600) -> None:
             continue
 
 
-def check(staged: Staged, db: Path, limits: Limits) -> Outcome:
-    return _files_command("check", staged, db, limits, None)
+def check(staged: Staged, db: Path, limits: Limits, identity: dict[str, str] | None = None) -> Outcome:
+    """`identity`: the unit of a single LKE file uploaded without its manifest (provinsi, instansi, ...)."""
+    return _files_command("check", staged, db, limits, None, identity)
 
 
-def load(staged: Staged, db: Path, limits: Limits, by: str | None) -> Outcome:
-    return _files_command("load", staged, db, limits, by)
+def load(staged: Staged, db: Path, limits: Limits, by: str | None, identity: dict[str, str] | None = None) -> Outcome:
+    return _files_command("load", staged, db, limits, by, identity)
 
 
 def rollback(version: int, db: Path, limits: Limits, by: str | None) -> Outcome:
@@ -144,7 +146,8 @@ def kept_versions(db: Path) -> list[versions.Version]:
     return versions.available(db)
 
 
-def _files_command(command: str, staged: Staged, db: Path, limits: Limits, by: str | None) -> Outcome:
+def _files_command(command: str, staged: Staged, db: Path, limits: Limits, by: str | None,
+                   identity: dict[str, str] | None = None) -> Outcome:
     names = [u.name for u in staged.uploads] or [p["file"] for p in staged.refused]
     if not staged.uploads:
         return Outcome("refused", {"problems": list(staged.refused), "files": []})
@@ -152,6 +155,10 @@ def _files_command(command: str, staged: Staged, db: Path, limits: Limits, by: s
     args = [command, *(str(u.path) for u in staged.uploads), f"--db={db}"]
     args += [f"--name={u.path}={u.name}" for u in staged.uploads]  # generated paths hold no '='
     args += [f"--by={by}"] if by else []
+    for option in IDENTITY_OPTIONS:  # values typed in a form: passed as `--opt=value`, never split or read as options
+        value = (identity or {}).get(option)
+        if value:
+            args.append(f"--{option.replace('_', '-')}={value}")
     outcome = run_etl(args, limits, names)
     if staged.refused:  # files refused before the ETL: the whole load is refused, every problem shown
         outcome.report["problems"] = list(staged.refused) + outcome.problems

@@ -33,6 +33,11 @@ def provinces_available(wh: Warehouse) -> pd.DataFrame:
 
 
 @cached
+def provinces_all(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("provinces_all")
+
+
+@cached
 def years_available(wh: Warehouse) -> list[int]:
     return [int(y) for y in wh.query("years_available")["year"]]
 
