@@ -73,3 +73,43 @@ def test_upload_in_the_browser_then_see_it_on_the_comparison_page(server):
             page.screenshot(path=str(folder / "bandingkan.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_upload_an_lke_workbook_with_the_form_then_see_its_unit_on_profil(server, tmp_path):
+    """The LKE path: one official workbook, its unit given in the form, the rules' totals reviewed, loaded."""
+    from lke_fixtures import workbook
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=90_000)
+    url, db, folder = server
+    unit = "Dinas LKE Peramban"
+    path = workbook(tmp_path, name="lke_dinas_peramban.xlsx")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(90_000)
+            page.goto(url)
+            page.get_by_role("link", name="Unggah Data").click()
+            expect(page.get_by_role("heading", name="Unggah Data")).to_be_visible()
+            page.locator("input[type=file]").set_input_files(str(path))
+            expect(page.get_by_text("Identitas unit untuk lke_dinas_peramban.xlsx")).to_be_visible()
+            page.get_by_label("Unit kerja").fill(unit)
+            page.get_by_label("Tahun penilaian").fill("2025")
+            page.get_by_role("button", name="Periksa dengan identitas ini").click()
+            expect(page.get_by_text("Nilai LKE menurut aturan")).to_be_visible()
+            page.screenshot(path=str(folder / "unggah_lke.png"), full_page=True)
+            assert query(db, "SELECT count(*) FROM scores WHERE unit = $u", {"u": unit}) == [(0,)]
+            page.get_by_role("button", name="Muat ke gudang data").click()
+            expect(page.get_by_text("selesai:", exact=False).first).to_be_visible()
+            assert query(db, "SELECT stage FROM scores WHERE unit = $u ORDER BY stage", {"u": unit}) == [("SA",), ("TPI",)]
+
+            page.get_by_role("link", name="Profil Unit Kerja").click()
+            expect(page.get_by_role("heading", name="Profil Unit Kerja")).to_be_visible()
+            page.get_by_role("combobox", name="Unit kerja").click()
+            page.keyboard.type(unit)
+            page.get_by_role("option", name=f"{unit} — Pemprov Kalimantan Tengah").click()
+            expect(page.get_by_role("heading", name=f"{unit} — Pemprov Kalimantan Tengah, 2025")).to_be_visible()
+            page.screenshot(path=str(folder / "profil_lke.png"), full_page=True)
+        finally:
+            browser.close()
