@@ -226,10 +226,9 @@ def test_every_page_through_the_navigation_on_the_fixture(navigate, fixture_db):
 
 
 def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
-    sample = ROOT / "data" / "sample"  # the rekap files and the LKE files give the score rows
-    files = sorted(
-        [p.name for p in sample.glob("rekap_*")] + [p.name for p in (sample / "lke").iterdir() if p.name != "lke_daftar.csv"]
-    )
+    sample = ROOT / "data" / "sample"  # the rekap files, then the LKE files, give the score rows
+    lke = sorted(p.name for p in (sample / "lke").iterdir() if p.name != "lke_daftar.csv")
+    files = sorted(p.name for p in sample.glob("rekap_*")) + lke
     assert len(files) > 3
     at = navigate(sample_db)
     for page, (path, title) in PAGES.items():

@@ -1,7 +1,12 @@
 -- data_status: what the footer of every page says: data as of, source files, sample or not.
-SELECT max(loaded_at) AS loaded_at,
-       count(DISTINCT file_name) AS file_count,
-       string_agg(DISTINCT file_name, ', ' ORDER BY file_name) AS files,
-       coalesce(bool_or(is_sample), false) AS has_sample,
-       count(*) AS score_rows
-FROM provenance;
+-- Files are listed tables first (rekap, rincian), then LKE files (one per unit-year), each by name.
+WITH files AS (
+    SELECT DISTINCT p.file_name, coalesce(f.kind, '') = 'lke' AS is_lke
+    FROM provenance p LEFT JOIN load_files f USING (load_id, file_name)
+)
+SELECT (SELECT max(loaded_at) FROM provenance) AS loaded_at,
+       count(*) AS file_count,
+       string_agg(file_name, ', ' ORDER BY is_lke, file_name) AS files,
+       (SELECT coalesce(bool_or(is_sample), false) FROM provenance) AS has_sample,
+       (SELECT count(*) FROM provenance) AS score_rows
+FROM files;
