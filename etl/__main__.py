@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     _machine_options(rollback)
     generate = commands.add_parser("generate", help="buat data contoh yang deterministik")
     generate.add_argument("--out", type=Path, required=True)
-    generate.add_argument("--scale", choices=("demo", "national"), default="demo")
+    generate.add_argument("--scale", choices=("demo", "national", "lke"), default="demo")
+    generate.add_argument("--units", type=int, default=20_000, help="skala lke: banyaknya buku kerja LKE")
     generate.add_argument("--seed", type=int, default=2024)
     export = commands.add_parser("export", help="tulis gudang data sebagai dataset Parquet (per provinsi dan tahun)")
     export.add_argument("--db", type=Path, default=None, help="file DuckDB (bawaan: $ZI_DB atau data/zi.duckdb)")
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
     if args.command == "generate":
-        return _generate(args.out, args.scale, args.seed)
+        return _generate(args.out, args.scale, args.seed, args.units)
     db = args.db if getattr(args, "db", None) else default_db_path()
     if args.command == "export":
         return _export(db, args.out)
@@ -200,10 +201,10 @@ def _export(db: Path, out: Path) -> int:
     return 0
 
 
-def _generate(out: Path, scale: str, seed: int) -> int:
+def _generate(out: Path, scale: str, seed: int, units: int) -> int:
     from etl.sample.generate import generate
 
-    paths = generate(out, scale=scale, seed=seed)
+    paths = generate(out, scale=scale, seed=seed, count=units)
     manifest = out / SAMPLE_MANIFEST.name
     manifest.write_text(
         "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}\n" for p in sorted(paths)),

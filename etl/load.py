@@ -7,13 +7,15 @@ and stops before applying, so its report is exactly what `load` would say.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
+import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +27,14 @@ from etl.read import vocabulary as vocab
 from etl.read.source import Source
 from etl.write import answers, warehouse
 from etl.write import preview as change_preview
+from zi.domain.bank import load_bank
 from zi.domain.rules import DATA_DIR, Rules, load_rules
 
 INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ".json"}
 SAMPLE_MANIFEST = DATA_DIR / "sample" / "MANIFEST.sha256"
 REKAP_META = ("instansi", "unit", "jenis_unit", "rubric", "predikat", "catatan")
+POOL_FROM = 32  # from this many LKE-sized files on, a load reads them in worker processes (start-up ~0.5 s each)
+POOL_MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -161,18 +166,51 @@ def run(
 
 
 def _read_all(files: list[tuple[Path, str]], rules: Rules) -> Iterator[tuple[str, Source | Problem]]:
-    """Each file read, or the problem that refused it, in the order given. A few files are read at
-    once: pyarrow parses without holding the GIL, and one national file rarely fills a core."""
+    """Each file read, or the problem that refused it, in the order given. A few files are read at once:
+    pyarrow parses a CSV without holding the GIL, so tables are read by threads; reading an LKE workbook or
+    a PortalRB JSON is Python work, so where a load holds many of them they are read by processes."""
+    workers = os.cpu_count() or 1
+    pooled = [i for i, (path, _) in enumerate(files) if _small_document(path)]
+    if len(pooled) < POOL_FROM or workers < 2:
+        pooled = []
+    with ThreadPoolExecutor(max_workers=min(4, workers)) as threads, contextlib.ExitStack() as stack:
+        by_thread = {
+            i: threads.submit(_read_one, path, name, rules.path) for i, (path, name) in enumerate(files) if i not in pooled
+        }
+        by_process: Iterator[tuple[str, Source | Problem]] = iter(())
+        if pooled:  # "spawn": a forked worker would inherit the parent's threads mid-flight
+            processes = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")))
+            chosen = [files[i] for i in pooled]
+            by_process = processes.map(
+                _read_one, [p for p, _ in chosen], [n for _, n in chosen], [rules.path] * len(chosen), chunksize=16
+            )
+        for i in range(len(files)):
+            yield by_thread[i].result() if i in by_thread else next(by_process)
 
-    def read(item: tuple[Path, str]) -> tuple[str, Source | Problem]:
-        path, name = item
-        try:
-            return name, read_source(path, rules, name)
-        except FileRefused as refused:
-            return name, refused.problem
 
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        yield from pool.map(read, files)
+def _small_document(path: Path) -> bool:
+    """A spreadsheet or JSON file of the size of one unit's LKE (rekap tables are read by threads)."""
+    try:
+        if path.stat().st_size > POOL_MAX_BYTES:
+            return False
+        with open(path, "rb") as fh:
+            start = fh.read(8)
+    except OSError:
+        return False
+    return start.startswith(b"PK\x03\x04") or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
+
+
+def _read_one(path: Path, name: str, rules_path: Path) -> tuple[str, Source | Problem]:
+    """One file read (in this process or a worker), or the problem that refused it; an LKE keeps only what
+    the load needs until it writes."""
+    rules = load_rules(rules_path)
+    try:
+        source = read_source(path, rules, name)
+    except FileRefused as refused:
+        return name, refused.problem
+    if source.lke is not None:
+        source.lke.compact(load_bank(rules))
+    return name, source
 
 
 def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_by: str | None, write: bool) -> None:
@@ -255,23 +293,25 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     )
     answers.keep_warnings(con, load_id, report.warnings)
     samples = sample_hashes()
-    for index, source in enumerate(sources):
-        rubrics = con.execute(
-            "SELECT string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed WHERE _file = $f", {"f": index}
-        ).fetchone()[0]
-        con.execute(
-            "INSERT INTO load_files VALUES ($id, $name, $sha, $kind, $rows, $rubrics, $dialect, $sample)",
-            {
-                "id": load_id,
-                "name": source.name,
-                "sha": source.sha256,
-                "kind": source.kind,
-                "rows": source.rows,
-                "rubrics": rubrics,
-                "dialect": json.dumps(source.dialect, ensure_ascii=False),
-                "sample": source.sha256 in samples,
-            },
-        )
+    rubrics = dict(
+        con.execute("SELECT _file, string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed GROUP BY _file").fetchall()
+    )
+    con.executemany(  # one statement for every file: a national LKE load has twenty thousand
+        "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                load_id,
+                s.name,
+                s.sha256,
+                s.kind,
+                s.rows,
+                rubrics.get(i),
+                json.dumps(s.dialect, ensure_ascii=False),
+                s.sha256 in samples,
+            )
+            for i, s in enumerate(sources)
+        ],
+    )
 
 
 def sample_hashes() -> set[str]:

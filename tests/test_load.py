@@ -195,8 +195,8 @@ def test_folder_loads_csv_and_xlsx_and_warns_about_others(tmp_path, db):
     (folder / "sub").mkdir()
     code, out = load(folder, db)
     assert code == 0, out
-    assert "PERINGATAN: README.md: bukan file CSV/XLSX; dilewati" in out
-    assert "PERINGATAN: foto.png: bukan file CSV/XLSX; dilewati" in out
+    assert "PERINGATAN: README.md: bukan file CSV/XLSX/JSON; dilewati" in out
+    assert "PERINGATAN: foto.png: bukan file CSV/XLSX/JSON; dilewati" in out
     assert query(db, "SELECT unit, file_name FROM provenance ORDER BY unit") == [("Bappeda", "b.xlsx"), ("Inspektorat", "a.csv")]
 
 

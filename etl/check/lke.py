@@ -21,8 +21,9 @@ import pyarrow as pa
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
+from etl.read.lke_content import ANSWER_SCHEMA
 from etl.read.source import Source
-from zi.domain.bank import COMPUTED_KIND, load_bank
+from zi.domain.bank import load_bank
 from zi.domain.rules import Rules
 
 IDENTITY = ("provinsi", "instansi", "unit_kerja", "tahun", "jenis_unit")
@@ -210,14 +211,13 @@ def _check_identity(identity: Identity, rules: Rules, today_year: int, rubric: s
 
 
 class _Builder:
-    """Column lists of the three tables, filled source by source (one pyarrow table per kind at the end)."""
+    """Column lists of the score rows and sub-area values, and the answers' tables, filled source by source."""
 
     def __init__(self, rules: Rules):
         self.rules = rules
         self.bank = load_bank(rules)
-        halves = rules.indicators(self.bank.rubric, "half")
-        results = rules.indicators(self.bank.rubric, "result")
-        self.points = [(i.column, i.code) for i in halves + results]
+        indicators = [*rules.indicators(self.bank.rubric, "half"), *rules.indicators(self.bank.rubric, "result")]
+        self.points = [(i.column, i.code) for i in indicators]
         self.rekap: dict[str, list] = {
             c: []
             for c in (
@@ -234,21 +234,20 @@ class _Builder:
         self.rincian: dict[str, list] = {
             c: [] for c in ("_file", "_row", *vocab.KEY_COLUMNS, "instansi", "rubrik", "indikator", "nilai")
         }
-        self.answers: dict[str, list] = {
-            c: [] for c in ("_file", "_row", "tahap", "kode", "jawaban", "jawaban_baku", "nilai", "catatan", "bukti")
-        }
+        self.answers: list[pa.Table] = []
 
     def add(self, index: int, source: Source, identity: Identity) -> None:
         content = source.lke
         assert content is not None
+        if content.answers is None:
+            content.compact(self.bank)
         key = {
             "provinsi": identity.provinsi,
             "unit_kerja": identity.unit_kerja,
             "tahun": identity.tahun,
             "instansi": identity.instansi,
         }
-        for number, stage in enumerate(content.stages, start=1):
-            result = stage.score
+        for number, stage in enumerate(content.totals, start=1):
             # Every stage's total stands on the workbook's total row (in its own column): that row is shown as
             # the score row's origin; `_row` only numbers the file's score rows (the checks need them apart).
             row = {
@@ -260,12 +259,10 @@ class _Builder:
                 "_row": number,
                 "_shown_row": content.score_row,
             }
-            row |= {column: repr(result.halves.get(code, result.results.get(code))) for column, code in self.points}
+            row |= {column: repr(stage.points[code]) for column, code in self.points}
             for column, values in self.rekap.items():
                 values.append(row[column])
-            for code, points in result.subareas.items():
-                if code in result.results:
-                    continue  # results are the score row's own columns
+            for code, points in stage.subareas.items():
                 detail = {
                     **key,
                     "tahap": stage.stage,
@@ -277,49 +274,18 @@ class _Builder:
                 }
                 for column, values in self.rincian.items():
                     values.append(detail[column])
-            self._answers(index, stage, result)
-        source.table = pa.table({})  # nothing of it is read again
-
-    def _answers(self, index: int, stage, result) -> None:
-        """Every answered item, and every computed % item (its value; where a file has no row for it, as
-        PortalRB's JSON, it is placed at its first input)."""
-        columns = self.answers
-        for item in self.bank.items:
-            answer = stage.answers.get(item.code)
-            computed = item.kind == COMPUTED_KIND
-            if computed and answer is None:
-                inputs = [stage.answers[i.code] for i in self.bank.inputs(item) if i.code in stage.answers]
-                answer = inputs[0] if inputs else None
-            if answer is None or (not computed and answer.raw is None):
-                continue
-            columns["_file"].append(index)
-            columns["_row"].append(answer.row or 1)
-            columns["tahap"].append(stage.stage)
-            columns["kode"].append(item.code)
-            columns["jawaban"].append(None if computed else _given(answer.raw))
-            columns["jawaban_baku"].append(result.answers.get(item.code))
-            columns["nilai"].append(result.values.get(item.code))
-            columns["catatan"].append(None if computed and item.code not in stage.answers else answer.note)
-            columns["bukti"].append(None if computed and item.code not in stage.answers else answer.evidence)
+        answers = content.answers
+        assert answers is not None
+        self.answers.append(answers.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), answers.num_rows)))
+        source.lke = None  # nothing of it is read again
 
     def tables(self) -> LkeTables:
-        def table(columns: dict[str, list], numeric: tuple[str, ...] = ()) -> pa.Table:
+        def table(columns: dict[str, list]) -> pa.Table:
             types = {
-                c: pa.int32()
-                if c == "_file"
-                else pa.int64()
-                if c in ("_row", "_shown_row")
-                else pa.float64()
-                if c in numeric
-                else pa.string()
-                for c in columns
+                c: pa.int32() if c == "_file" else pa.int64() if c in ("_row", "_shown_row") else pa.string() for c in columns
             }
             return pa.table({c: pa.array(v, types[c]) for c, v in columns.items()})
 
-        return LkeTables(table(self.rekap), table(self.rincian), table(self.answers, ("nilai",)))
-
-
-def _given(raw: object) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return " ".join(str(raw).split())
+        schema = ANSWER_SCHEMA.append(pa.field("_file", pa.int32()))
+        answers = pa.concat_tables(self.answers) if self.answers else schema.empty_table()
+        return LkeTables(table(self.rekap), table(self.rincian), answers)

@@ -8,14 +8,30 @@ the command line) and turns it into score rows, sub-area values and item answers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import pyarrow as pa
 
 from etl.problems import Problem
+from zi.domain.bank import COMPUTED_KIND, Bank
 from zi.domain.scoring import Finding, StageScore
 
+ANSWER_SCHEMA = pa.schema(
+    [
+        ("_row", pa.int64()),
+        ("tahap", pa.string()),
+        ("kode", pa.string()),
+        ("jawaban", pa.string()),
+        ("jawaban_baku", pa.string()),
+        ("nilai", pa.float64()),
+        ("catatan", pa.string()),
+        ("bukti", pa.string()),
+    ]
+)
 
-@dataclass(frozen=True)
-class ItemAnswer:
-    """One item of one stage as the file holds it."""
+
+class ItemAnswer(NamedTuple):
+    """One item of one stage as the file holds it (a tuple: a national load makes millions of them)."""
 
     code: str
     raw: object  # the answer as given (cell value, JSON value); None when empty
@@ -33,15 +49,66 @@ class LkeStage:
     score: StageScore
 
 
+@dataclass(frozen=True)
+class StageTotals:
+    """What a stage's score row needs once the answers are scored: points by the rules' codes."""
+
+    stage: str
+    points: dict[str, float]  # halves (MP-PEMENUHAN ...) and results (IPAK CK IPKP)
+    subareas: dict[str, float]  # the rules' sub-areas (PW-R3 whole)
+
+
 @dataclass
 class LkeContent:
     shape: str  # lampiran3 | portalrb_template | portalrb_json
-    stages: list[LkeStage] = field(default_factory=list)
+    stages: list[LkeStage] = field(default_factory=list)  # per item, as read (until `compact`)
+    totals: list[StageTotals] = field(default_factory=list)  # per stage, once compacted
+    answers: pa.Table | None = None  # every stage's item answers, once compacted (ANSWER_SCHEMA)
     unit_name: str | None = None  # what the file itself says (PortalRB JSON only); the manifest decides
     year: int | None = None
     unit_id: str | None = None
     score_row: int = 1  # the row a score row is recorded as coming from (the total row, or the header)
     subarea_rows: dict[str, int] = field(default_factory=dict)  # sub-area code -> its row (workbooks)
+
+    def compact(self, bank: Bank) -> None:
+        """Keep what the load needs, the stage totals and the answers as one Arrow table, and drop the
+        per-item objects: a load of twenty thousand workbooks holds them all until it writes."""
+        results = {i.area for i in bank.items if i.part == "hasil"}
+        self.totals = [
+            StageTotals(
+                s.stage,
+                {**s.score.halves, **s.score.results},
+                {code: v for code, v in s.score.subareas.items() if code not in results},
+            )
+            for s in self.stages
+        ]
+        self.answers = answers_table(bank, self.stages)
+        self.stages = []
+
+
+def answers_table(bank: Bank, stages: list[LkeStage]) -> pa.Table:
+    """Every answered item of every stage, and every computed % item (its value; where a file has no row for
+    it, as PortalRB's JSON, it is placed at its first input)."""
+    columns: dict[str, list] = {name: [] for name in ANSWER_SCHEMA.names}
+    for stage in stages:
+        result = stage.score
+        for item in bank.items:
+            answer = stage.answers.get(item.code)
+            computed = item.kind == COMPUTED_KIND
+            own = answer is not None
+            if computed and answer is None:
+                answer = next((stage.answers[i.code] for i in bank.inputs(item) if i.code in stage.answers), None)
+            if answer is None or (not computed and answer.raw is None):
+                continue
+            columns["_row"].append(answer.row or 1)
+            columns["tahap"].append(stage.stage)
+            columns["kode"].append(item.code)
+            columns["jawaban"].append(None if computed else value_text(answer.raw))
+            columns["jawaban_baku"].append(result.answers.get(item.code))
+            columns["nilai"].append(result.values.get(item.code))
+            columns["catatan"].append(answer.note if own else None)
+            columns["bukti"].append(answer.evidence if own else None)
+    return pa.table(columns, schema=ANSWER_SCHEMA)
 
 
 def finding_problem(file: str, sheet: str | None, finding: Finding, stage: str | None = None) -> Problem:
@@ -62,9 +129,9 @@ def finding_problem(file: str, sheet: str | None, finding: Finding, stage: str |
 
 
 def value_text(value: object) -> str | None:
-    """A cell or JSON value as a problem quotes it: 20 not 20.0."""
+    """A cell or JSON value as given, as text: 20 not 20.0; whitespace runs as one space."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return " ".join(str(value).split())

@@ -6,7 +6,7 @@ differently) and in typing. So rows are never found by position: the outline of 
 halves, areas, sub-areas and their items, in LKE order, with their wording from the bank and the rules
 file) is aligned with the sheet's labelled rows by a monotone alignment that maximises the similarity of
 wording, helped by what column J says a row's answer type is. The same template gives the same labels, so
-an alignment is computed once per distinct layout and reused (`align` is cached on the labels).
+an alignment is computed once per distinct layout and reused (see `etl.read.lke_workbook`).
 """
 
 from __future__ import annotations
@@ -40,15 +40,14 @@ class Row:
 
     text: str  # the label without its marker
     type_label: str  # column J, normalised ("" when empty)
-    answered: bool  # some answer column holds something
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one layout object per template (see lke_workbook._layout)
 class Layout:
     items: dict[str, int]  # item code -> index of its row in the rows given
     headings: dict[str, int]  # heading code -> row index (parts, halves under areas, sub-areas, groups)
     totals: dict[str, int]  # total_pengungkit / total_hasil / total -> row index
-    stray: tuple[int, ...]  # rows that look like items (a type in J, or an answer) and match none
+    unmatched: tuple[int, ...]  # labelled rows that are none of these (a title, a signature, or a stray item)
 
 
 def tokens(text: str) -> frozenset[str]:
@@ -119,12 +118,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def align(bank: Bank, rules: Rules, rows: tuple[Row, ...]) -> Layout:
-    """The layout of a sheet whose labelled rows are `rows` (cached: one template, one alignment)."""
-    return _align(bank, rules, rows)
-
-
-@lru_cache(maxsize=64)
-def _align(bank: Bank, rules: Rules, rows: tuple[Row, ...]) -> Layout:
+    """The layout of a sheet whose labelled rows are `rows`, in order."""
     entries = outline(bank, rules)
     labels = {kind: {normal_type(label) for label in names} for kind, names in bank.type_labels.items()}
     known_types = set().union(*labels.values())
@@ -143,7 +137,7 @@ def _align(bank: Bank, rules: Rules, rows: tuple[Row, ...]) -> Layout:
             return 0.0
         if entry.kind == "item" and row.type_label:
             best += TYPE_BONUS if row.type_label in labels.get(entry.level, ()) else -TYPE_PENALTY
-        elif entry.kind == "heading" and (row.type_label in known_types or row.answered):
+        elif entry.kind == "heading" and row.type_label in known_types:
             best -= HEADING_PENALTY
         return best
 
@@ -177,9 +171,4 @@ def _align(bank: Bank, rules: Rules, rows: tuple[Row, ...]) -> Layout:
         else:
             i -= 1
     matched = set(items.values()) | set(headings.values()) | set(total_rows.values())
-    stray = tuple(
-        index
-        for index, row in enumerate(rows)
-        if index not in matched and row.text and (row.type_label in known_types or row.answered)
-    )
-    return Layout(items, headings, total_rows, stray)
+    return Layout(items, headings, total_rows, tuple(i for i in range(len(rows)) if i not in matched))

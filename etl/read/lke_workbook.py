@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyarrow as pa
 import python_calamine
 
 from etl.problems import FileRefused, Problem
+from etl.read import lke_selfcheck
 from etl.read.lke_content import ItemAnswer, LkeContent, LkeStage, finding_problem
 from etl.read.lke_layout import Layout, Row, align, normal_type, split_marker
+from etl.read.lke_selfcheck import column_letter
 from etl.read.source import Source
-from zi.domain.bank import COMPUTED_KIND, TOTAL_KIND, Bank, load_bank
+from zi.domain.bank import TOTAL_KIND, Bank, load_bank
 from zi.domain.rules import STAGES, Rules
-from zi.domain.scoring import Given, StageScore, as_number, is_empty, score
+from zi.domain.scoring import Given, is_empty, score
 
 STAGE_WORDS = {"tpi": "TPI", "tpn": "TPN"}  # a header naming one of these belongs to that stage; else SA
 
@@ -53,15 +56,6 @@ class Sheet:
     stages: list[str]  # per column, the stage its header (or group header) names: SA unless TPI/TPN
 
 
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -80,21 +74,19 @@ def _is_header(cells: list) -> bool:
 
 
 def find_sheet(book: python_calamine.CalamineWorkbook, search: int, max_rows: int, name: str) -> Sheet | None:
-    """The first visible worksheet with an LKE header row in its first `search` rows, read whole."""
+    """The first visible worksheet with an LKE header row in its first `search` rows (read once, whole)."""
     for meta in book.sheets_metadata:
         if meta.visible != python_calamine.SheetVisibleEnum.Visible or meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
         sheet = book.get_sheet_by_name(meta.name)
-        top = sheet.to_python(skip_empty_area=False, nrows=search)
-        header = next((i for i, cells in enumerate(top) if _is_header(cells)), None)
-        if header is None:
-            continue
         if sheet.total_height > max_rows:
             raise FileRefused(
                 Problem(name, None, None, None, f"lebih dari {max_rows} baris (batas di data/rules.toml)", sheet=meta.name)
             )
         rows = sheet.to_python(skip_empty_area=False)
-        return Sheet(meta.name, rows, header, *_headers(rows, header, sheet.merged_cell_ranges))
+        header = next((i for i, cells in enumerate(rows[:search]) if _is_header(cells)), None)
+        if header is not None:
+            return Sheet(meta.name, rows, header, *_headers(rows, header, sheet.merged_cell_ranges))
     return None
 
 
@@ -162,12 +154,6 @@ def stage_columns(sheet: Sheet) -> tuple[dict[str, StageColumns], dict[str, int]
     return stages, fixed
 
 
-@dataclass
-class _Labelled:
-    index: int  # in sheet.rows
-    row: Row
-
-
 def _label(cells: list, first: int, last: int) -> str:
     """A row's label: the deepest text of its hierarchy columns (the question on an item row, the name on a
     heading row), without its marker (`a.`, `i.`, `-`), whether the marker has a cell of its own or not."""
@@ -180,9 +166,25 @@ def _label(cells: list, first: int, last: int) -> str:
     return ""
 
 
+@lru_cache(maxsize=64)
+def _layout(
+    bank: Bank, rules: Rules, labels: tuple[tuple, ...], first: int, last: int, type_col: int | None
+) -> tuple[tuple[int, ...], Layout]:
+    """The rows that carry a label (their offsets below the header) and their alignment with the bank's
+    outline. Keyed on the raw label and type cells: copies of one template share it, so a load of thousands
+    of workbooks aligns once per template."""
+    offsets, rows = [], []
+    for offset, cells in enumerate(labels):
+        text = _label(cells, 0, last - first)
+        if text:
+            offsets.append(offset)
+            rows.append(Row(text, normal_type(cells[-1]) if type_col is not None else ""))
+    return tuple(offsets), align(bank, rules, tuple(rows))
+
+
 def read_lke_workbook(data: bytes, name: str, sha256: str, rules: Rules):
-    """The workbook as a Source of kind `lke` (see etl.read.tables.Source), or None if no visible sheet is an
-    LKE (then it is read as a rekap workbook)."""
+    """The workbook as a Source of kind `lke`, or None if no visible sheet is an LKE (then it is read as a
+    rekap workbook)."""
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = find_sheet(book, int(rules.limits["xlsx_header_search_rows"]), int(rules.limits["xlsx_max_rows"]), name)
@@ -199,58 +201,27 @@ def read_lke_workbook(data: bytes, name: str, sha256: str, rules: Rules):
         return None
     bank = load_bank(rules)
     stages, fixed = stage_columns(sheet)
-    problems: list[Problem] = []
     if not stages:
         raise FileRefused(Problem(name, sheet.header + 1, None, None, "kolom jawaban tidak ditemukan", sheet=sheet.name))
-    answer_columns = [c.answer for c in stages.values()]
     first = fixed.get("labels", 1 if fixed.get("bobot", 0) > 1 else 0)
     last = fixed.get("bobot", first + 6)
     type_col = fixed.get("type")
-    labelled: list[_Labelled] = []
-    for index in range(sheet.header + 1, len(sheet.rows)):
-        cells = sheet.rows[index]
-        text = _label(cells, first, last)
-        if not text:
-            continue
-        answered = any(c < len(cells) and not is_empty(cells[c]) and cell_text(cells[c]) for c in answer_columns)
-        type_label = normal_type(cells[type_col]) if type_col is not None and type_col < len(cells) else ""
-        labelled.append(_Labelled(index, Row(text, type_label, answered)))
-    layout = align(bank, rules, tuple(lab.row for lab in labelled))
-    row_of = {code: labelled[i].index for code, i in layout.items.items()}
+    below = sheet.rows[sheet.header + 1 :]
+    labels = tuple(
+        (*cells[first:last], cells[type_col] if type_col is not None and type_col < len(cells) else None) for cells in below
+    )
+    offsets, layout = _layout(bank, rules, labels, first, last, type_col)
+    rows_of_labels = tuple(sheet.header + 1 + offset for offset in offsets)  # a labelled row's index in sheet.rows
+    row_of = {code: rows_of_labels[i] for code, i in layout.items.items()}
 
     content = LkeContent("portalrb_template" if sheet.name.strip().lower() == "jawaban" else "lampiran3")
-    content.score_row = labelled[layout.totals["total"]].index + 1 if "total" in layout.totals else sheet.header + 1
-    content.subarea_rows = {code: labelled[i].index + 1 for code, i in layout.headings.items()}
-    for i in layout.stray:
-        lab = labelled[i]
-        problems.append(
-            Problem(
-                name,
-                lab.index + 1,
-                None,
-                lab.row.text,
-                "baris ini tidak cocok dengan butir mana pun di bank soal (data/lke_questions.csv); periksa kata-katanya",
-                sheet=sheet.name,
-            )
-        )
-    for item in bank.items:
-        if item.kind != TOTAL_KIND and item.code not in row_of:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    item.question,
-                    "butir bank soal ini tidak ditemukan di lembar",
-                    sheet=sheet.name,
-                    item=item.code,
-                )
-            )
-    _check_type_labels(bank, sheet, row_of, type_col, name, problems)
-
+    content.score_row = rows_of_labels[layout.totals["total"]] + 1 if "total" in layout.totals else sheet.header + 1
+    content.subarea_rows = {code: rows_of_labels[i] + 1 for code, i in layout.headings.items()}
+    problems = _unmatched(bank, sheet, layout, rows_of_labels, row_of, stages, type_col, first, last, name)
+    problems += lke_selfcheck.type_labels(bank, sheet, row_of, type_col, name)
     for stage, columns in stages.items():
-        answers = _stage_answers(bank, sheet, row_of, columns)
-        if not any(not is_empty(a.raw) for code, a in answers.items() if bank.item(code).answered):
+        answers = _stage_answers(sheet, row_of, columns)
+        if not any(answer.raw is not None for code, answer in answers.items() if bank.item(code).answered):
             if stage != "SA" or len(stages) > 1:
                 problems.append(
                     Problem(
@@ -264,13 +235,13 @@ def read_lke_workbook(data: bytes, name: str, sha256: str, rules: Rules):
                     )
                 )
             continue
-        stage_score = score(bank, rules, {c: Given(a.raw, a) for c, a in answers.items()})
-        for finding in stage_score.findings:
+        result = score(bank, rules, {c: Given(a.raw, a) for c, a in answers.items()})
+        for finding in result.findings:
             if finding.where is not None:  # items the sheet lacks are said once, above
                 problems.append(finding_problem(name, sheet.name, finding, stage if len(stages) > 1 else None))
-        if not stage_score.refused:
-            problems += _self_check(bank, rules, sheet, layout, labelled, row_of, columns, answers, stage_score, stage, name)
-        content.stages.append(LkeStage(stage, answers, stage_score))
+        if not result.refused:
+            problems += lke_selfcheck.own_values(bank, rules, sheet, layout, rows_of_labels, row_of, columns, result, stage, name)
+        content.stages.append(LkeStage(stage, answers, result))
     if not content.stages and not any(not p.warning for p in problems):
         problems.append(
             Problem(name, sheet.header + 1, None, None, "tidak ada jawaban di kolom jawaban mana pun", sheet=sheet.name)
@@ -287,122 +258,72 @@ def read_lke_workbook(data: bytes, name: str, sha256: str, rules: Rules):
     return source
 
 
-def _stage_answers(bank: Bank, sheet: Sheet, row_of: dict[str, int], columns: StageColumns) -> dict[str, ItemAnswer]:
-    answers = {}
-    for code, index in row_of.items():
-        cells = sheet.rows[index]
-
-        def at(col: int | None, cells=cells) -> object:
-            return cells[col] if col is not None and col < len(cells) else None
-
-        raw = at(columns.answer)
-        note = cell_text(at(columns.note)) or None
-        evidence = "; ".join(t for t in (cell_text(at(c)) for c in columns.evidence) if t) or None
-        answers[code] = ItemAnswer(
-            code,
-            None if raw == "" else raw,
-            note,
-            evidence,
-            index + 1,
-            f"{column_letter(columns.answer)}{index + 1}",
-            columns.answer_header,
-        )
-    return answers
-
-
-def _check_type_labels(
-    bank: Bank, sheet: Sheet, row_of: dict[str, int], type_col: int | None, name: str, problems: list[Problem]
-) -> None:
-    """Column J says an answer type other than the bank's: a warning (the bank's type is used)."""
-    if type_col is None:
-        return
-    for code, index in row_of.items():
-        cells = sheet.rows[index]
-        written = cells[type_col] if type_col < len(cells) else None
-        label = normal_type(written)
-        item = bank.item(code)
-        expected = bank.type_labels.get(item.kind, ())
-        if label and label not in {normal_type(e) for e in expected}:
-            problems.append(
-                Problem(
-                    name,
-                    index + 1,
-                    sheet.headers[type_col] or "Pilihan Jawaban",
-                    cell_text(written),
-                    f"jenis jawaban berbeda dengan bank soal ({' atau '.join(expected)}); jenis bank soal dipakai",
-                    sheet=sheet.name,
-                    warning=True,
-                    cell=f"{column_letter(type_col)}{index + 1}",
-                    item=code,
-                )
-            )
-
-
-def _self_check(
+def _unmatched(
     bank: Bank,
-    rules: Rules,
     sheet: Sheet,
     layout: Layout,
-    labelled: list[_Labelled],
+    rows_of_labels: tuple[int, ...],
     row_of: dict[str, int],
-    columns: StageColumns,
-    answers: dict[str, ItemAnswer],
-    result: StageScore,
-    stage: str,
+    stages: dict[str, StageColumns],
+    type_col: int | None,
+    first: int,
+    last: int,
     name: str,
 ) -> list[Problem]:
-    """The workbook's own values beside the rules' values: each difference above the tolerance is a warning."""
-    tolerance = bank.self_check_tolerance
-    expected: list[tuple[int, int, str, float]] = []  # (row index, column, code, rules' value)
-    hasil = {i.code for i in rules.indicators(bank.rubric, "result")}
-    if columns.value is not None:
-        for code, index in row_of.items():
-            item = bank.item(code)
-            if item.scored and code in result.values:
-                rules_value = result.points[code] if item.subarea in hasil else result.values[code]
-                expected.append((index, columns.value, code, rules_value))
-        sums = {**result.bank_subareas, **result.subareas, **result.halves}
-        groups = {
-            g.code: sum(result.results.get(r.code, 0.0) for r in rules.indicators(bank.rubric, "result") if r.parent == g.code)
-            for g in rules.indicators(bank.rubric, "group")
-        }
-        halves = {
-            h.upper(): sum(v for k, v in result.halves.items() if k.endswith(h.upper()))
-            for h in rules.rubrics[bank.rubric].halves
-        }
-        parts = {"PENGUNGKIT": result.pengungkit, "HASIL": result.hasil}
-        for code, i in layout.headings.items():
-            for table in (sums, groups, halves, parts):
-                if code in table:
-                    expected.append((labelled[i].index, columns.value, code, table[code]))
-                    break
-        totals = {"total_pengungkit": result.pengungkit, "total_hasil": result.hasil, "total": result.total}
-        for key, i in layout.totals.items():
-            expected.append((labelled[i].index, columns.value, bank.outline[key], totals[key]))
-    for code, index in row_of.items():  # a % item's own cell holds the workbook's percentage
-        if bank.item(code).kind == COMPUTED_KIND and code in result.values:
-            expected.append((index, columns.answer, code, result.values[code]))
+    """Rows that look like items (an answer type in J, or an answer) but match none; bank items the sheet lacks."""
     found = []
-    for index, col, code, rules_value in expected:
+    known = {normal_type(label) for labels in bank.type_labels.values() for label in labels}
+    answer_columns = [c.answer for c in stages.values()]
+    for at in layout.unmatched:
+        index = rows_of_labels[at]
         cells = sheet.rows[index]
-        own = as_number(cells[col]) if col < len(cells) and cells[col] != "" else None
-        if own is not None and abs(own - rules_value) > tolerance:
+        typed = type_col is not None and type_col < len(cells) and normal_type(cells[type_col]) in known
+        answered = any(c < len(cells) and not is_empty(cells[c]) for c in answer_columns)
+        if typed or answered:
             found.append(
                 Problem(
                     name,
                     index + 1,
-                    sheet.headers[col] or column_letter(col),
-                    _shown(own),
-                    f"nilai di buku kerja {_shown(own)}, menurut aturan {_shown(rules_value)} (tahap {stage}); nilai aturan dipakai",
+                    None,
+                    _label(cells, first, last),
+                    "baris ini tidak cocok dengan butir mana pun di bank soal (data/lke_questions.csv); periksa kata-katanya",
                     sheet=sheet.name,
-                    warning=True,
-                    cell=f"{column_letter(col)}{index + 1}",
-                    item=code,
+                )
+            )
+    for item in bank.items:
+        if item.kind != TOTAL_KIND and item.code not in row_of:
+            found.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    item.question,
+                    "butir bank soal ini tidak ditemukan di lembar",
+                    sheet=sheet.name,
+                    item=item.code,
                 )
             )
     return found
 
 
-def _shown(value: float) -> str:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+def _stage_answers(sheet: Sheet, row_of: dict[str, int], columns: StageColumns) -> dict[str, ItemAnswer]:
+    """Each item's answer, note and evidence in one stage's columns, with its place."""
+    answer, note_col, evidence_cols, header = columns.answer, columns.note, columns.evidence, columns.answer_header
+    letter = column_letter(answer)
+    answers = {}
+    for code, index in row_of.items():
+        cells = sheet.rows[index]
+        width = len(cells)
+        raw = cells[answer] if answer < width else None
+        note = cells[note_col] if note_col is not None and note_col < width else ""
+        evidence = [cells[c] for c in evidence_cols if c < width and cells[c] != ""]
+        answers[code] = ItemAnswer(
+            code,
+            None if raw == "" else raw,
+            cell_text(note) or None if note != "" else None,
+            "; ".join(cell_text(e) for e in evidence) or None if evidence else None,
+            index + 1,
+            f"{letter}{index + 1}",
+            header,
+        )
+    return answers

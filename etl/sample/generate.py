@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.sample.lke_sample import write_lke
+from etl.sample.lke_sample import write_benchmark, write_lke
 from etl.sample.model import Simulation, check_scores
 from etl.sample.plan import DEMO, DETAIL_STAGES, LKE, NATIONAL_DIALECT
 from etl.sample.rekap_files import rincian_table, write_rekap
@@ -36,10 +36,12 @@ from etl.sample.units import demo_units, national_units, province_table, slug
 from zi.domain.rules import load_rules
 
 
-def generate(out_dir: Path, scale: str = "demo", seed: int = 2024) -> list[Path]:
-    """Write deterministic sample input files (the same formats a user loads) and return their paths."""
-    if scale not in ("demo", "national"):
-        raise ValueError(f"skala tidak dikenal: {scale!r} (demo atau national)")
+def generate(out_dir: Path, scale: str = "demo", seed: int = 2024, count: int = 20_000) -> list[Path]:
+    """Write deterministic sample input files (the same formats a user loads) and return their paths.
+    `lke`: `count` official LKE workbooks of the national simulation's latest unit-years, with their
+    manifest (the benchmark of `bench/lke_load.py`)."""
+    if scale not in ("demo", "national", "lke"):
+        raise ValueError(f"skala tidak dikenal: {scale!r} (demo, national, atau lke)")
     rules = load_rules()
     provinces = province_table()
     # A fourth stream for province profiles, a fifth for LKE answers: spawning more children leaves the first ones unchanged.
@@ -50,10 +52,12 @@ def generate(out_dir: Path, scale: str = "demo", seed: int = 2024) -> list[Path]
         units, scripted = demo_units(provinces, unit_rng)
         dialects = {plan.code: plan.dialect for plan in DEMO}
     else:
-        units, scripted = national_units(provinces, unit_rng), {}
+        units, scripted = national_units(provinces, unit_rng), {}  # the lke scale draws from the national units too
         dialects = dict.fromkeys(units["province_code"].unique().tolist(), NATIONAL_DIALECT)
     scores = Simulation(units, scripted, rules, score_rng, profile_rng).run()
     check_scores(scores, rules)
+    if scale == "lke":
+        return write_benchmark(scores, count, Path(out_dir), rules, seed)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

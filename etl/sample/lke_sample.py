@@ -23,7 +23,7 @@ from etl.sample.plan import LkePlan
 from etl.sample.units import slug
 from zi.domain.bank import COMPUTED_KIND, COUNT_KIND, INDEX_KIND, Bank, Item, load_bank
 from zi.domain.formula import ZeroDenominator
-from zi.domain.rules import Rules
+from zi.domain.rules import Rules, load_rules
 
 SUBAREA_SD, ITEM_SD = 0.07, 0.12
 COUNTS = (3, 25)  # range of the counts a % item's inputs start from
@@ -154,11 +154,12 @@ def _answers(bank: Bank, rules: Rules, stages: dict, unit: str, year: int, telad
 
 
 def _half_shares(rules: Rules, bank: Bank, row) -> dict[str, float]:
-    """Each half's (and result's) share of its weight in one simulated score row."""
+    """Each half's (and result's) share of its weight in one simulated score row (a row or a dict)."""
     shares = {}
     for indicator in rules.indicators(bank.rubric):
         if indicator.level in ("half", "result"):
-            shares[indicator.code] = float(getattr(row, indicator.column)) / indicator.weight
+            value = row[indicator.column] if isinstance(row, dict) else getattr(row, indicator.column)
+            shares[indicator.code] = float(value) / indicator.weight
     return shares
 
 
@@ -212,3 +213,37 @@ def _notes(
             tpi_notes[item.code] = TPI_LOWER.format(rng.choice(MISSING)) if lower else TPI_RAISE
     notes = {"SA": unit_notes} | ({"TPI": tpi_notes} if tpi else {})
     return notes, evidence
+
+
+# -- the national benchmark set -------------------------------------------------------------------------
+def write_benchmark(scores: pd.DataFrame, count: int, out: Path, rules: Rules, seed: int, workers: int = 2) -> list[Path]:
+    """`count` official workbooks (SA and TPI columns) of the latest unit-years of the national simulation,
+    with their manifest: what a national load of LKE files reads. Written by `workers` processes; each
+    workbook draws from its own seed, so the set is the same however the work is shared."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    rows = scores[scores["stage"].isin(("SA", "TPI")) & (scores["rubric"] == load_bank(rules).rubric)]
+    rows = rows.sort_values(["year", "province_code", "instansi", "unit", "stage"], ascending=[False, True, True, True, True])
+    key = ["year", "province_code", "instansi", "unit"]
+    units = [(unit, group) for unit, group in rows.groupby(key, sort=False) if "SA" in set(group["stage"])][:count]
+    tasks, listed = [], []
+    for number, ((year, province, instansi, unit), group) in enumerate(units):
+        path = out / f"lke_{province}_{year}_{number:05d}.xlsx"
+        tasks.append((path, {r["stage"]: r for r in group.to_dict("records")}, unit, int(year), seed, number))
+        listed.append((path.name, int(province), instansi, unit, int(year), group["jenis_unit"].iat[0]))
+    out.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        paths = list(pool.map(_write_one, tasks, chunksize=50))
+    path = out / "lke_daftar.csv"
+    pd.DataFrame(listed, columns=["berkas", "provinsi", "instansi", "unit_kerja", "tahun", "jenis_unit"]).to_csv(
+        path, index=False, lineterminator="\n", encoding="utf-8"
+    )
+    return [*paths, path]
+
+
+def _write_one(task) -> Path:
+    path, rows, unit, year, seed, number = task
+    rules = load_rules()
+    rng = np.random.default_rng(np.random.SeedSequence([seed, number]))
+    answers = _answers(load_bank(rules), rules, rows, unit, year, False, rng)
+    return write_lampiran3(path, answers, Quirks(), rules)
