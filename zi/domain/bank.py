@@ -50,16 +50,12 @@ class Item:
     question: str
     variants: tuple[str, ...]  # other wordings seen in real copies (LAMPIRAN III, office copies)
     source: str
+    scored: bool = field(init=False)  # counts in its sub-area's mean (inputs and stated totals only feed a formula)
+    answered: bool = field(init=False)  # a unit answers it (a computed % item and a stated total are computed)
 
-    @property
-    def scored(self) -> bool:
-        """Counts in its sub-area's mean (inputs and stated totals only feed a formula)."""
-        return self.kind not in (COUNT_KIND, TOTAL_KIND)
-
-    @property
-    def answered(self) -> bool:
-        """A unit answers it (a computed % item and a stated total are computed)."""
-        return self.kind not in (COMPUTED_KIND, TOTAL_KIND)
+    def __post_init__(self) -> None:  # plain fields, not properties: asked for every item of every file
+        object.__setattr__(self, "scored", self.kind not in (COUNT_KIND, TOTAL_KIND))
+        object.__setattr__(self, "answered", self.kind not in (COMPUTED_KIND, TOTAL_KIND))
 
     @property
     def of(self) -> str | None:
@@ -99,32 +95,44 @@ class Bank:
     type_labels: dict[str, tuple[str, ...]]  # kind -> labels column J may carry for it
     outline: dict[str, str]  # words of headings and total rows of the workbook
     self_check_tolerance: float
+    # lookups the readers and the scoring ask for every item of every file, built once
     by_code: dict[str, Item] = field(init=False, repr=False)
     by_soal_id: dict[int, Item] = field(init=False, repr=False)
     subareas: dict[str, list[Item]] = field(init=False, repr=False)  # scored items per bank sub-area, in order
+    _inputs: dict[str, list[Item]] = field(init=False, repr=False)
+    _totals: dict[str, tuple[Item, Node]] = field(init=False, repr=False)
+    _options: dict[str, dict[str, tuple[str, float]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_code", {i.code: i for i in self.items})
-        object.__setattr__(self, "by_soal_id", {i.soal_id: i for i in self.items if i.soal_id is not None})
         subareas: dict[str, list[Item]] = {}
+        inputs: dict[str, list[Item]] = {}
         for item in self.items:
             if item.scored:
                 subareas.setdefault(item.subarea, []).append(item)
-        object.__setattr__(self, "subareas", subareas)
+            if item.of is not None:
+                inputs.setdefault(item.of, []).append(item)
+        totals = {of: (i, i.formula.cases[0][1]) for of, found in inputs.items() for i in found
+                  if i.kind == TOTAL_KIND and i.formula is not None}
+        options = {i.code: {label.lower(): (label, value) for label, value in i.options} for i in self.items if i.options}
+        for name, value in (("by_code", {i.code: i for i in self.items}), ("subareas", subareas), ("_inputs", inputs),
+                            ("by_soal_id", {i.soal_id: i for i in self.items if i.soal_id is not None}),
+                            ("_totals", totals), ("_options", options)):
+            object.__setattr__(self, name, value)
 
     def item(self, code: str) -> Item:
         return self.by_code[code]
 
     def inputs(self, item: Item) -> list[Item]:
         """The `Jumlah` inputs (and stated total) of a % item, in bank order."""
-        return [i for i in self.items if i.of == item.code]
+        return self._inputs.get(item.code, [])
 
     def stated_total(self, item: Item) -> tuple[Item, Node] | None:
         """A % item's stated total and the sub-expression of the item's formula it stands for."""
-        for total in self.inputs(item):
-            if total.kind == TOTAL_KIND and total.formula is not None:
-                return total, total.formula.cases[0][1]
-        return None
+        return self._totals.get(item.code)
+
+    def option(self, item: Item, written: str) -> tuple[str, float] | None:
+        """The option (label, value) a written answer means, compared in lower case: `a` -> (A, 1.0)."""
+        return self._options[item.code].get(written.lower())
 
     def index_scale(self, rules: Rules) -> float:
         return rules.rubrics[self.rubric].survey_scale[1]  # type: ignore[index]

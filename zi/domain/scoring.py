@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from zi.domain.bank import COMPUTED_KIND, COUNT_KIND, INDEX_KIND, OPTION_KINDS, TOTAL_KIND, Bank, Item
 from zi.domain.formula import ZeroDenominator
@@ -27,16 +29,14 @@ EMPTY = {"", "-", "–", "blm diisi", "belum diisi"}  # what a workbook shows fo
 NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
-@dataclass(frozen=True)
-class Given:
+class Given(NamedTuple):
     """One answer as a reader found it: the raw cell or JSON value, and where it stands (opaque here)."""
 
     raw: object
     where: object = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str  # the item
     where: object
     value: object  # as written
@@ -95,10 +95,9 @@ def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def option_of(item: Item, raw: object) -> str | None:
-    """The bank's option label a written answer means (`a`, ` A `, `A.` -> A; `ya` -> Ya), or None."""
-    text = str(raw).strip().rstrip(".").strip().lower()
-    return next((label for label, _ in item.options if label.lower() == text), None)
+def option_of(bank: Bank, item: Item, raw: object) -> tuple[str, float] | None:
+    """The bank's option a written answer means (`a`, ` A `, `A.` -> A; `ya` -> Ya), or None."""
+    return bank.option(item, str(raw).strip().rstrip(".").strip())
 
 
 def score(bank: Bank, rules: Rules, given: dict[str, Given]) -> StageScore:
@@ -124,13 +123,12 @@ def score(bank: Bank, rules: Rules, given: dict[str, Given]) -> StageScore:
             result.findings.append(Finding(item.code, found.where, found.raw, "belum diisi"))
             continue
         if item.kind in OPTION_KINDS:
-            label = option_of(item, found.raw)
-            if label is None:
+            option = option_of(bank, item, found.raw)
+            if option is None:
                 choices = "/".join(label for label, _ in item.options)
                 result.findings.append(Finding(item.code, found.where, found.raw, f"jawaban bukan salah satu pilihan {choices}"))
                 continue
-            result.answers[item.code] = label
-            result.values[item.code] = dict(item.options)[label]
+            result.answers[item.code], result.values[item.code] = option
         elif item.kind == INDEX_KIND:
             index = as_number(found.raw)
             if index is None or not 0.0 <= index <= scale:
@@ -228,10 +226,18 @@ def _sum(bank: Bank, rules: Rules, result: StageScore) -> None:
         result.bank_subareas[subarea] = points
         parent = items[0].rules_subarea
         result.subareas[parent] = result.subareas.get(parent, 0.0) + points
-    for indicator in rules.indicators(bank.rubric):
-        if indicator.level == "half":
-            children = [c.code for c in rules.indicators(bank.rubric, "subarea") if c.parent == indicator.code]
-            if all(c in result.subareas for c in children):
-                result.halves[indicator.code] = sum(result.subareas[c] for c in children)
-        elif indicator.level == "result" and indicator.code in result.subareas:
-            result.results[indicator.code] = result.subareas[indicator.code]
+    halves, results = _structure(bank, rules)
+    for half, children in halves.items():
+        if all(c in result.subareas for c in children):
+            result.halves[half] = sum(result.subareas[c] for c in children)
+    for code in results:
+        if code in result.subareas:
+            result.results[code] = result.subareas[code]
+
+
+@lru_cache(maxsize=4)
+def _structure(bank: Bank, rules: Rules) -> tuple[dict[str, list[str]], list[str]]:
+    """The rules' halves with their sub-areas, and the results (asked for every stage of every file)."""
+    halves = {h.code: [s.code for s in rules.indicators(bank.rubric, "subarea") if s.parent == h.code]
+              for h in rules.indicators(bank.rubric, "half")}
+    return halves, [r.code for r in rules.indicators(bank.rubric, "result")]

@@ -39,9 +39,12 @@ FORMAT = 1  # bump when the layout changes in a way an older reader cannot read
 # DuckDB, Spark and Trino); the small ones as one file each. Names are an allow-list: a manifest can
 # only ever make views of these names, and they are the only identifiers put into SQL unquoted.
 PARTITION_BY = ("province_code", "year")
-PARTITIONED = ("scores", "score_items", "score_conditions", "provenance", "stg_rekap", "value_history")
+PARTITIONED = ("scores", "score_items", "score_conditions", "provenance", "stg_rekap", "value_history", "lke_answers",
+               "lke_answer_history")
 SINGLE = (
     "load_history",
+    "load_warnings",
+    "rule_questions",
     "praktik_baik",
     "meta",
     "rule_rubrics",
