@@ -33,7 +33,7 @@ from zi.domain.rules import DATA_DIR, Rules, load_rules
 INPUT_SUFFIXES = {".csv", ".xlsx", ".txt", ".tsv", ".json"}
 SAMPLE_MANIFEST = DATA_DIR / "sample" / "MANIFEST.sha256"
 REKAP_META = ("instansi", "unit", "jenis_unit", "rubric", "predikat", "catatan")
-POOL_FROM = 32  # from this many LKE-sized files on, a load reads them in worker processes (start-up ~0.5 s each)
+POOL_FROM = 100  # from this many LKE-sized files on, a load reads them in worker processes (start-up ~0.5 s each)
 POOL_MAX_BYTES = 4 * 1024 * 1024
 
 

@@ -5,7 +5,8 @@ A load builds the new warehouse in `<db>.loading` and swaps it in with `os.repla
 so whatever instant the process dies at, the live file must be exactly the warehouse before the load
 or exactly the one after it. This test checks that claim by experiment:
 
-1. warehouse A = a small generated set (four provinces of the demo sample, ~14k rows, one load ~1-2 s);
+1. warehouse A = a small generated set (four provinces of the demo sample, ~14k rows, and Kalimantan
+   Tengah's 33 LKE workbooks, ~8k item answers; one load ~2-3 s);
 2. unkilled loads of a second set (another seed: replaces and adds rows) give the state "after"
    and the duration T of a whole run (median of three, interpreter start included);
 3. RUNS times: reset the live file to A, start the same load in a child process, SIGKILL it at a time
@@ -48,10 +49,19 @@ SWAP_WINDOW_S = 0.05  # kill within this long after the rename is seen
 
 
 def _subset(source: Path, target: Path) -> Path:
+    """The provinces' rekap and rincian files, and Kalimantan Tengah's LKE workbooks with their manifest
+    rows: the kills hit the LKE path (reading workbooks, scoring, writing item answers) too."""
     target.mkdir(parents=True)
     for province in PROVINCES:
         for kind in ("rekap", "rincian"):
             shutil.copyfile(source / f"{kind}_{province}.csv", target / f"{kind}_{province}.csv")
+    (target / "lke").mkdir()
+    lines = (source / "lke" / "lke_daftar.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line.startswith("lke_62_")]
+    for line in kept[1:]:
+        name = line.split(",")[0]
+        shutil.copyfile(source / "lke" / name, target / "lke" / name)
+    (target / "lke" / "lke_daftar.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
     return target
 
 
