@@ -1,11 +1,11 @@
 """The meeting pack as the room sees it, without rendering: slide tables laid out from their content
-(`zi.meeting.layout`, `zi.meeting.slide_table.table_pages`), words instead of codes, public citations.
-`tests/test_render_pack.py` renders the deck and checks the drawing.
+(`zi.meeting.layout`, `zi.meeting.slide_table.table_pages`), words instead of codes, public citations,
+and the workbook's print settings. `tests/test_render_pack.py` renders the deck and checks the drawing.
 
 Packs of the bundled sample (built by the ETL): Kalimantan Tengah learns from Jawa Barat (2025, TPI,
 pemprov, Menuju WBK), Jawa Timur from DKI Jakarta with kab/kota, Kalimantan Tengah from three
 provinces at once, and the first with the priorities of one unit whose name is long. The deck is
-reopened with python-pptx, as a participant's Office would.
+reopened with python-pptx, the workbook with openpyxl, as a participant's Office would.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import load
+from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from zi.domain.rules import load_rules
-from zi.meeting import deck, layout, slide_parts, slide_table
+from zi.meeting import deck, layout, sheet_print, slide_parts, slide_table, workbook
 from zi.meeting import pack as meeting
 from zi.present.labels import CONDITION_LABELS, PREDICATE_LABELS
 from zi.query import queries
@@ -246,3 +247,42 @@ def test_screen_rows_number_the_sources_as_the_slide_does(packs):
     shown, sources = meeting.screen_rows(table)
     assert set(shown["Sumber"]) == {r"\[1\]"}
     assert len(sources) == 1 and "KaltengTerkini" in sources[0]
+
+
+# -- the workbook prints as it shows ------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["kalteng_jabar", "jatim_dki"])
+def test_every_sheet_prints_landscape_at_full_width(packs, name):
+    book = load_workbook(io.BytesIO(workbook.build_workbook(packs[name])))
+    for sheet in book:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and int(setup.paperSize) == sheet_print.A4, sheet.title
+        # One page wide (1 is the file format's default, so it may be left out), any number of pages down.
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0
+        assert sheet.print_area == f"'{sheet.title}'!$A$1:${_column(sheet.max_column)}${sheet.max_row}", sheet.title
+        assert "DATA CONTOH" in sheet.oddHeader.right.text and "Halaman &P dari &N" in sheet.oddFooter.right.text
+        if sheet.title != workbook.FIRST_SHEET:
+            assert sheet.print_title_rows == f"${workbook.HEADER_ROW + 1}:${workbook.HEADER_ROW + 1}", sheet.title
+
+
+def test_long_text_wraps_in_rows_as_tall_as_their_lines(packs):
+    book = load_workbook(io.BytesIO(workbook.build_workbook(packs["kalteng_jabar"])))
+    sheet = book["Unit terdekat"]
+    header = [c.value for c in sheet[workbook.HEADER_ROW + 1]]
+    column = header.index("Dihambat oleh (terbesar dulu)") + 1
+    letter = _column(column)
+    width = sheet.column_dimensions[letter].width
+    assert width < max(len(str(c.value or "")) for c in sheet[letter][workbook.HEADER_ROW + 1 :])  # it wraps
+    widths = [sheet.column_dimensions[_column(i)].width for i in range(1, sheet.max_column + 1)]
+    assert sum(widths) <= sheet_print.PRINT_WIDTH + len(widths)  # the file stores each width with its padding
+    for row in range(workbook.HEADER_ROW + 2, sheet.max_row + 1):
+        cell = sheet.cell(row=row, column=column)
+        assert cell.alignment.wrap_text
+        lines = layout.text_lines(str(cell.value or ""), sheet_print.column_points(width), sheet_print.FONT_SIZE)
+        height = sheet.row_dimensions[row].height or sheet_print.ROW_HEIGHT
+        assert height >= lines * sheet_print.ROW_HEIGHT, (row, cell.value)
+
+
+def _column(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
