@@ -10,6 +10,7 @@ practice names look like spreadsheet formulas.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from pptx.util import Emu
 from streamlit.testing.v1 import AppTest
 
 from zi.domain.rules import AREAS, load_rules
-from zi.meeting import deck, workbook
+from zi.meeting import deck, slide_table, workbook
 from zi.meeting import pack as meeting
-from zi.present.labels import SAMPLE_NOTICE, markdown_text, number, percent
+from zi.present.labels import SAMPLE_NOTICE, item_label, markdown_text, number, percent
 from zi.query import queries
 from zi.query.db import Warehouse
 
@@ -103,6 +104,23 @@ def plain_slides(plain_pack):
     return Presentation(io.BytesIO(deck.build_deck(plain_pack)))
 
 
+def section_slides(slides, pack) -> list[tuple[object, meeting.Section]]:
+    """(slide, section) for every slide after the agenda, as the deck's plan lays them out (a long
+    table takes more than one slide)."""
+    pages = deck.plan(pack)[1:]
+    found = list(slides.slides)[2:]
+    assert len(found) == len(pages)
+    return [(slide, pack.section(page.section)) for slide, page in zip(found, pages, strict=True)]
+
+
+def first_slides(slides, pack) -> dict[str, object]:
+    """The first slide of each section."""
+    found: dict[str, object] = {}
+    for slide, section in section_slides(slides, pack):
+        found.setdefault(section.key, slide)
+    return found
+
+
 def texts(slide) -> list[str]:
     """Every text on a slide: text boxes, titles and table cells."""
     found = []
@@ -172,14 +190,19 @@ def test_priorities_of_one_unit(sample_wh, pack):
 def test_deck_is_16_9_with_a_slide_per_section(slides, pack):
     assert (round(Emu(slides.slide_width).inches, 2), round(Emu(slides.slide_height).inches, 2)) == (13.33, 7.5)
     titles = [slide.shapes.title.text for slide in slides.slides]
-    assert titles == [pack.title, "Agenda"] + [s.title for s in pack.sections]
+    first = [t for t in titles if not t.endswith(slide_table.MORE)]
+    assert first == [pack.title, "Agenda"] + [s.title for s in pack.sections]
+    # A continuation slide follows the slides of its own section and says so.
+    for before, title in itertools.pairwise(titles):
+        if title.endswith(slide_table.MORE):
+            assert before in (title, title.removesuffix(slide_table.MORE))
     agenda = texts(slides.slides[1])
     assert all(any(s.title in t for t in agenda) for s in pack.sections)
 
 
 def chart_slides(slides, pack):
     """(section, chart) for every slide that has a chart, in order."""
-    for slide, section in zip(list(slides.slides)[2:], pack.sections):
+    for slide, section in section_slides(slides, pack):
         for shape in slide.shapes:
             if shape.has_chart:
                 yield section, shape.chart
@@ -194,8 +217,8 @@ def test_every_chart_is_native_and_holds_the_pack_data(slides, pack):
         assert [s.name for s in series] == [s.name for s in section.chart.series]
         for plot in chart.plots:
             assert tuple(str(c) for c in plot.categories) == section.chart.categories
-        for drawn, expected in zip(series, section.chart.series):
-            assert all(close(a, b) for a, b in zip(drawn.values, expected.values)), (section.key, drawn.name)
+        for drawn, expected in zip(series, section.chart.series, strict=True):
+            assert all(close(a, b) for a, b in zip(drawn.values, expected.values, strict=True)), (section.key, drawn.name)
     area = dict(found)[pack.section("area")]
     assert [type(p).__name__ for p in area.plots] == ["BarPlot", "LinePlot"]  # peer mean as a line over the bars
 
@@ -212,15 +235,15 @@ def test_chart_data_equals_the_query_results(slides, pack, sample_wh):
     assert [str(c) for c in chart.plots[0].categories] == list(AREAS)
     for name, rows in achievement.groupby("province"):
         values = rows.set_index("area")["pct"]
-        assert all(close(v, values[a]) for v, a in zip(series(chart, name).values, AREAS)), name
+        assert all(close(v, values[a]) for v, a in zip(series(chart, name).values, AREAS, strict=True)), name
 
     trend = queries.province_trend(sample_wh, "TPI", "provinsi", codes)
     chart = charts_by_key["tren"]
     years = [int(c) for c in chart.plots[0].categories]
     assert years == sorted(trend["year"].unique())
     for name, rows in trend.groupby("province"):
-        values = dict(zip(rows["year"], rows["mean_pct"]))
-        assert all(close(v, values.get(y)) for v, y in zip(series(chart, name).values, years)), name
+        values = dict(zip(rows["year"], rows["mean_pct"], strict=True))
+        assert all(close(v, values.get(y)) for v, y in zip(series(chart, name).values, years, strict=True)), name
     for predicate, minimum in load_rules().total_thresholds(load_rules().rubric_for_year(2024)).items():
         line = next(s for s in chart.plots[0].series if s.name.startswith(f"Ambang {predicate}"))
         assert set(line.values) == {minimum}  # rubric total is 100, so % of maximum = points
@@ -235,7 +258,7 @@ def test_chart_data_equals_the_query_results(slides, pack, sample_wh):
     items = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG]).head(meeting.ITEMS_SHOWN)
     chart = charts_by_key["prioritas"]
     assert [str(c).split(" · ")[0] for c in chart.plots[0].categories] == items["code"].tolist()
-    assert all(close(a, b) for a, b in zip(chart.plots[0].series[0].values, items["recoverable"]))
+    assert all(close(a, b) for a, b in zip(chart.plots[0].series[0].values, items["recoverable"], strict=True))
 
 
 def test_embedded_chart_workbooks_hold_no_formulas(slides, plain_slides):
@@ -259,15 +282,13 @@ def test_footer_and_sample_mark_on_every_slide(slides, pack):
 def test_no_sample_mark_without_sample_data(plain_slides, plain_pack):
     assert not plain_pack.sample
     for slide in plain_slides.slides:
-        everything = texts(slide) + [slide.notes_slide.notes_text_frame.text]
+        everything = [*texts(slide), slide.notes_slide.notes_text_frame.text]
         assert not any("DATA CONTOH" in t or SAMPLE_NOTICE in t for t in everything)
         assert any(t == plain_pack.footer for t in everything)
 
 
 def test_speaker_notes_carry_the_key_numbers(slides, pack, sample_wh):
-    notes = {
-        section.key: slide.notes_slide.notes_text_frame.text for slide, section in zip(list(slides.slides)[2:], pack.sections)
-    }
+    notes = {key: slide.notes_slide.notes_text_frame.text for key, slide in first_slides(slides, pack).items()}
     assert all(notes[s.key] for s in pack.sections if not s.empty)
     summary = queries.province_summary(sample_wh, 2024, "TPI", "provinsi").set_index("province_code")
     for code in (KALTENG, JABAR):
@@ -276,14 +297,14 @@ def test_speaker_notes_carry_the_key_numbers(slides, pack, sample_wh):
     assert f"Selisih rata-rata Jawa Barat − Kalimantan Tengah: {number(difference)} poin" in notes["ringkasan"]
     own = pack.tables["area"].frame
     weakest = own[own["province_code"] == KALTENG].set_index("area")["pct"]
-    assert f"terendah {pack.weakest_area} ({percent(weakest.min())})" in notes["area"]
+    assert f"terendah {item_label(pack.weakest_area)} ({percent(weakest.min())})" in notes["area"]
     assert f"Area terlemah Kalimantan Tengah: {pack.weakest_area}" in notes["belajar"]
     first = pack.tables["prioritas"].frame.iloc[0]
     assert f"{first['code']} {first['name']}: {number(first['recoverable'])} poin" in notes["prioritas"]
 
 
 def test_formula_like_names_stay_text_in_the_deck(plain_slides, plain_pack):
-    nearest = plain_slides.slides[2 + [s.key for s in plain_pack.sections].index("unit_terdekat")]
+    nearest = first_slides(plain_slides, plain_pack)["unit_terdekat"]
     assert FORMULA_UNIT in texts(nearest)
 
 
@@ -384,7 +405,7 @@ def screen_caption(at: AppTest) -> str:
 def test_presentasi_moves_between_screens(open_page, pack):
     at = open_page("presentasi.py", tahun="2024")
     assert not at.exception
-    count = len(pack.sections) + 1  # a title screen, then one per section
+    count = len(deck.screens(pack)) + 1  # a title screen, then one per slide after the agenda
     assert at.title[0].value == "Kaji tiru Zona Integritas" and f"layar 1/{count}" in screen_caption(at)
     at.pagination(key="slide").select(2).run()  # the next screen
     assert not at.exception and f"layar 2/{count}" in screen_caption(at) and at.get("plotly_chart")
@@ -392,12 +413,34 @@ def test_presentasi_moves_between_screens(open_page, pack):
     assert f"layar 1/{count}" in screen_caption(at)
 
 
-def test_presentasi_opens_the_screen_of_the_link(open_page):
-    at = open_page("presentasi.py", tahun="2024", slide="7")  # the 6th section: priorities, a chart
+def screen_of(pack, key: str) -> int:
+    """The first screen of a section (screen 1 is the title; screen n shows slide n + 1)."""
+    return 2 + [k for k, _, _ in deck.screens(pack)].index(key)
+
+
+def test_presentasi_opens_the_screen_of_the_link(open_page, pack):
+    priorities = screen_of(pack, "prioritas")  # a chart
+    at = open_page("presentasi.py", tahun="2024", slide=str(priorities))
     assert not at.exception
-    assert "layar 7/" in screen_caption(at) and len(at.get("plotly_chart")) == 1
-    at = open_page("presentasi.py", tahun="2024", slide="8")  # peers: a table screen with its heading
+    assert f"layar {priorities}/" in screen_caption(at) and len(at.get("plotly_chart")) == 1
+    at = open_page("presentasi.py", tahun="2024", slide=str(screen_of(pack, "belajar")))  # a table with its heading
     assert at.header[0].value.startswith("Belajar dari siapa") and at.table
+
+
+def test_presentasi_continues_a_long_table_as_the_deck_does(open_page, pack):
+    """Each screen of a table shows the rows of its slide: together every row, once, in order."""
+    screens = [(n, rows) for n, (key, _, rows) in enumerate(deck.screens(pack), start=2) if key == "unit_terdekat"]
+    assert len(screens) > 1  # the sample's nearest units of Kalteng take more than one slide
+    shown = []
+    for n, rows in screens:
+        at = open_page("presentasi.py", tahun="2024", slide=str(n))
+        assert not at.exception
+        units = list(at.table[0].value[markdown_text("Unit kerja")])
+        assert units == [markdown_text(u) for u in pack.tables["unit_terdekat"].frame["unit"].iloc[list(rows)]]
+        shown += units
+        if n > screens[0][0]:
+            assert at.header[0].value.endswith(markdown_text(slide_table.MORE))
+    assert shown == [markdown_text(u) for u in pack.tables["unit_terdekat"].frame["unit"]]
 
 
 def test_presentasi_falls_back_from_a_bad_link(open_page):

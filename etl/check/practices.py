@@ -5,9 +5,15 @@ A practice file has one row per practice: `provinsi`, `tahun`, `praktik`, `sumbe
 `MP-R2`), `catatan` (optional). It is read, validated and loaded in the same transaction as score
 files; a row equal to one already loaded (same province, instansi, unit, year, area, sub-area and
 practice text) is left alone, so loading a file twice changes nothing.
+
+`sumber` must be a citation a participant can look up (title, publisher, date, or a URL): a source
+without a letter or digit, or one that names a file (`shared/reference/lke-zi.md`, `C:\\catatan.docx`)
+is refused, since the dashboard and the meeting pack show it as the practice's source.
 """
 
 from __future__ import annotations
+
+import re
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
@@ -16,6 +22,14 @@ from zi.domain.rules import AREAS, Rules
 COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "area", "sub_area", "praktik", "sumber", "catatan")
 REQUIRED = ("provinsi", "tahun", "praktik", "sumber")
 MATCH = ("province_code", "instansi_key", "unit_key", "year", "area", "subarea", "practice_key")
+SOURCE_EMPTY = "sumber kosong; tuliskan judul, penerbit, dan tanggal sumber publiknya (atau URL-nya)"
+SOURCE_PATH = "sumber berupa nama atau path berkas, bukan rujukan publik; tuliskan judul, penerbit, dan tanggal (atau URL-nya)"
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)  # a web address is a public source, slashes and all
+_PATH_START = re.compile(r"(?:^|[\s(\[\"'“])(?:file:|[A-Za-z]:[\\/]|\\\\|~?/|\.{1,2}[\\/])")
+_FILE = re.compile(
+    r"[\w\\/.-]*\.(?:md|txt|csv|tsv|xlsx?|xlsm|ods|docx?|odt|pptx?|odp|pdf|json|toml|ya?ml|py|duckdb|parquet|zip)\b",
+    re.IGNORECASE,
+)
 
 
 def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
@@ -31,6 +45,8 @@ def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
     subareas = {i.column: (i.code, i.area) for i in rules.indicators(level="subarea")}
     raw = [r[0] for r in con.execute("SELECT DISTINCT sub_area FROM raw_praktik WHERE sub_area IS NOT NULL").fetchall()]
     _pairs(con, "map_practice_subarea", {v: "|".join(subareas.get(vocab.normalise_header(v), ("", ""))) or None for v in raw})
+    raw = [r[0] for r in con.execute("SELECT DISTINCT sumber FROM raw_praktik WHERE sumber IS NOT NULL").fetchall()]
+    _pairs(con, "map_practice_source", {v: source_problem(v) for v in raw})
     first, last = int(rules.validation["first_year"]), rules.max_year(today_year)
     con.execute(
         """
@@ -39,11 +55,12 @@ def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
                nullif(split_part(s.value, '|', 1), '') AS subarea_code, nullif(split_part(s.value, '|', 2), '') AS subarea_area,
                try_cast(replace(r.tahun, ',', '.') AS DOUBLE) AS year_number,
                coalesce(r.instansi, 'Pemprov ' || prov.nama) AS instansi_name,
-               trim(regexp_replace(r.unit_kerja, '\\s+', ' ', 'g')) AS unit_name
+               trim(regexp_replace(r.unit_kerja, '\\s+', ' ', 'g')) AS unit_name, src.value AS source_problem
         FROM raw_praktik r
         LEFT JOIN map_practice_province p ON p.raw = r.provinsi
         LEFT JOIN map_practice_area a ON a.raw = r.area
         LEFT JOIN map_practice_subarea s ON s.raw = r.sub_area
+        LEFT JOIN map_practice_source src ON src.raw = r.sumber
         LEFT JOIN provinces_ref prov ON prov.code = p.value
         """
     )
@@ -75,6 +92,8 @@ def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
             "subarea_code IS NOT NULL AND area_code IS NOT NULL AND subarea_area <> area_code",
             "sub-area ini bukan bagian dari area yang disebut",
         ),
+        ("sumber", "source_problem = 'kosong'", SOURCE_EMPTY),
+        ("sumber", "source_problem = 'berkas'", SOURCE_PATH),
     ]
     found = []
     for column, condition, reason in checks:
@@ -119,6 +138,15 @@ def apply(con, load_id: int, write: bool) -> int:
             {"load": load_id},
         )
     return new
+
+
+def source_problem(text: str) -> str | None:
+    """'kosong' for a source with no letter or digit (`-`, `?`), 'berkas' for one that names a file
+    rather than a public source (outside any web address), None for a citation."""
+    if not any(ch.isalnum() for ch in text):
+        return "kosong"
+    rest = _URL.sub(" ", text)
+    return "berkas" if _PATH_START.search(rest) or _FILE.search(rest) else None
 
 
 def _pairs(con, name: str, pairs: dict) -> None:

@@ -27,10 +27,11 @@ selection = meeting.Selection(provinces, year, stage, scope, predicate)
 pack = meeting.cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)
-st.dataframe(meeting.contents(pack), hide_index=True, key="isi_paket")
+st.dataframe(meeting.contents(pack, deck.cached_slide_numbers(pack)), hide_index=True, key="isi_paket")
 st.caption(
     "Grafik di PowerPoint adalah grafik asli (datanya ikut tersimpan dan dapat disunting); catatan pembicara memuat "
-    "angka kunci setiap slide. Urutan yang sama tampil di halaman Mode presentasi."
+    "angka kunci setiap slide; tabel yang panjang berlanjut ke slide berikutnya. Urutan yang sama tampil di halaman "
+    "Mode presentasi."
 )
 
 if st.button("Siapkan berkas rapat", type="primary", icon=":material/inventory_2:", key="siapkan"):

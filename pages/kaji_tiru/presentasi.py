@@ -1,5 +1,7 @@
 """Mode presentasi: the meeting pack on the meeting-room screen, one chart (or one table) per screen in
-the order of the PowerPoint deck, large type and little chrome.
+the order of the PowerPoint deck, large type and little chrome. Screen n is slide n + 1 of the deck
+(the title screen holds the agenda): a table that continues on a next slide continues on a next
+screen with the same rows, and the sources its rows cite are listed under it.
 
 The screen number is in the URL (`?slide=3`), the selection in the same URL keys as the other pages
 (provinsi, tahun, tahap, predikat, cakupan), so a link opens the meeting where it was left. The
@@ -7,12 +9,14 @@ filters sit in a collapsed expander; the charts are the dashboard's own, enlarge
 
 import streamlit as st
 
+from zi.meeting import deck
 from zi.meeting import pack as meeting
-from zi.present import charts, ui
+from zi.present import ui
 from zi.present.labels import SAMPLE_NOTICE, markdown_text
 
 # Static CSS only, no data in it: hide the sidebar and Streamlit's header, use the whole width,
-# and enlarge headings and tables for the back of the room.
+# and enlarge headings and tables for the back of the room; table headers wrap and long text takes
+# the width it needs (Streamlit caps a cell at 400 px), so a table screen is as tall as its slide.
 st.markdown(
     """
 <style>
@@ -21,6 +25,8 @@ st.markdown(
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 h1 { font-size: 3rem !important; }
 [data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.3rem; }
+[data-testid="stTable"] th { white-space: normal; vertical-align: bottom; }
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"] { max-width: none; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 [data-testid="stMarkdownContainer"] li { font-size: 1.6rem; }
 h2 { font-size: 2rem !important; }
@@ -39,7 +45,8 @@ if len(provinces) < 2:
     st.stop()
 
 pack = meeting.cached_pack(wh, meeting.Selection(provinces, year, stage, scope, predicate))
-count = len(pack.sections) + 1  # a title screen, then one screen per section
+screens = deck.cached_screens(pack)
+count = len(screens) + 1  # a title screen, then one screen per slide of the sections
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
 screen = st.container()
 slide = st.pagination(count, key="slide", bind="query-params", max_visible_pages=count, width="stretch")
@@ -53,20 +60,23 @@ with screen:
             st.warning(SAMPLE_NOTICE, icon=":material/science:")
         st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(meeting.agenda(pack), start=1)))
     else:
-        section = pack.sections[slide - 2]
-        figure = meeting.screen_figure(pack, section)
+        key, title, rows = screens[slide - 2]
+        section = pack.section(key)
+        figure = meeting.screen_chart(pack, section, title)
         if figure is None:  # a chart carries the section title itself, in the same large type
-            st.header(markdown_text(section.title))
+            st.header(markdown_text(title))
         if section.empty:
             ui.empty_notice(section.empty)
         elif figure is not None:
-            ui.show_chart(
-                charts.presentation(figure, section.title), "presentasi", section.key, year, stage, "-".join(pack.names.values())
-            )
-        elif section.key == "sumber":
-            st.table(meeting.screen_facts(pack), hide_index=True)
+            ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
+        elif key == "sumber":
+            facts = meeting.screen_facts(pack)
+            st.table(facts if rows is None else facts.iloc[list(rows)], hide_index=True)
         else:
-            for key in section.tables:
-                st.table(meeting.screen_table(pack.tables[key]), hide_index=True)
+            for table in section.tables:
+                shown, sources = meeting.screen_rows(pack.tables[table], rows)
+                st.table(shown, hide_index=True)
+                for source in sources:
+                    st.caption(source)
         st.caption(markdown_text(section.caption))
     st.caption(f"{markdown_text(pack.footer)} · layar {slide}/{count}" + (" · :red[**DATA CONTOH**]" if pack.sample else ""))

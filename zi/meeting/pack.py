@@ -14,6 +14,9 @@ priorities and peers are about A. Every threshold comes from the rules file.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,9 +31,13 @@ from zi.present.labels import (
     PREDICATE_LABELS,
     SAMPLE_NOTICE,
     SCOPE_LABELS,
+    conditions_text,
+    item_label,
+    item_name,
     markdown_text,
     number,
     percent,
+    predicate_label,
     rubric_label,
     stage_label,
 )
@@ -76,6 +83,12 @@ class Table:
     frame: pd.DataFrame
     columns: dict[str, str]  # column of `frame` -> Indonesian header, in the order shown
     decimals: int = 2
+    brief: dict[str, str] | None = None  # what a slide or a screen shows, where the sheet shows `columns`
+    cites: str | None = None  # a column of sources: slides and screens write [1], [2] … and list them below
+
+    def cited_header(self) -> str | None:
+        """The header of the cited column as a slide or a screen shows it."""
+        return (self.brief or self.columns).get(self.cites) if self.cites else None
 
     def shown(self) -> pd.DataFrame:
         """The shown columns under their Indonesian headers (values untouched, numbers stay numbers)."""
@@ -156,7 +169,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     rubric = rules.rubric_for_year(year)
     status = queries.data_status(wh)
     available = queries.provinces_available(wh)
-    known = dict(zip(available["province_code"].astype(int), available["province"]))
+    known = dict(zip(available["province_code"].astype(int), available["province"], strict=False))
     names = {code: known[code] for code in codes if code in known}
     a_name = names.get(learner, str(learner))
     totals = rules.total_thresholds(rubric)
@@ -164,8 +177,8 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     change = rules.newest_rubric_start()
     tables: dict[str, Table] = {}
 
-    def add(key, sheet, title, caption, frame, columns, decimals=2):
-        tables[key] = Table(key, sheet, title, caption, frame.reset_index(drop=True), columns, decimals)
+    def add(key, sheet, title, caption, frame, columns, decimals=2, brief=None, cites=None):
+        tables[key] = Table(key, sheet, title, caption, frame.reset_index(drop=True), columns, decimals, brief, cites)
         return tables[key].frame
 
     # Summary: ranked among every province with data (the rank means something), rows of the chosen.
@@ -232,6 +245,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     diff_columns = {"area": "Area", "area_name": "Area perubahan"} | {
         c: (c if c.startswith("Selisih") else f"{c} (%)") for c in differences.columns if c not in ("area", "area_name")
     }
+    differences = differences.assign(area_label=[item_label(a, rubric) for a in differences["area"]])
     add(
         "selisih",
         "Selisih area",
@@ -240,6 +254,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
         differences,
         diff_columns,
         1,
+        {"area_label": "Area"} | {c: f"{c} (poin %)" for c in differences.columns if str(c).startswith("Selisih")},
     )
     own = areas[areas["province_code"] == learner].set_index("area")["pct"] if has_areas else pd.Series(dtype=float)
     weakest = own.idxmin() if not own.empty else None
@@ -249,7 +264,9 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
         "Tren",
         "Tren nilai total",
         f"Rata-rata nilai total {stage} per tahun sebagai % dari nilai maksimum rubriknya, dengan unit yang memenuhi syarat.",
-        _in_order(queries.province_trend(wh, stage, scope, codes), codes),
+        _in_order(queries.province_trend(wh, stage, scope, codes), codes).pipe(
+            lambda t: t.assign(rubric=t["rubric"].map(rubric_label))
+        ),
         {
             "province": "Provinsi",
             "year": "Tahun",
@@ -270,7 +287,11 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
         _in_order(queries.gap_distribution(wh, year, stage, predicate, scope, codes), codes),
         {"province": "Provinsi"} | GAP_COLUMNS,
     )
-    all_gaps = queries.gap_units(wh, year, stage, predicate, scope, [learner])
+    # The conditions that block a unit, in words (the query names them by code); assign copies the
+    # query's cached frame rather than changing it.
+    all_gaps = queries.gap_units(wh, year, stage, predicate, scope, [learner]).pipe(
+        lambda g: g.assign(blocked_by=[conditions_text(c, rubric) for c in g["blocked_by"]])
+    )
     gaps = add(
         "unit_terdekat",
         "Unit terdekat",
@@ -327,12 +348,13 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             [learner],
             learner_row["unit"].iat[0] if len(learner_row) else None,
             learner_row["jenis_unit"].iat[0] if len(learner_row) else None,
-        )
+        ).pipe(lambda p: p.assign(predicate=[predicate_label(v) for v in p["predicate"]]))
+    weakest_label = item_label(weakest, rubric) if weakest else "–"
     peers = add(
         "pembanding",
         "Unit pembanding",
-        f"Unit yang dikunjungi untuk area {weakest or '–'}",
-        f"Unit di provinsi lain yang kuat di area terlemah {a_name} ({weakest or '–'}), diurutkan menurut heuristik "
+        f"Unit yang dikunjungi untuk area {weakest_label}",
+        f"Unit di provinsi lain yang kuat di area terlemah {a_name} ({weakest_label}), diurutkan menurut heuristik "
         "[kaji_tiru] berkas aturan, dengan alasannya.",
         peer_frame,
         {
@@ -346,11 +368,24 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             "reason": "Alasan",
         },
         1,
+        {
+            "province": "Provinsi",
+            "unit": "Unit kerja",
+            "jenis_unit": "Jenis unit",
+            "area_pct": f"Capaian {weakest or 'area'} (%)",
+            "total": "Nilai total",
+            "predicate": "Predikat",
+            "reason": "Alasan",
+        },
     )
     peer_provinces = [int(p) for p in dict.fromkeys(peers["province_code"].dropna())]
     found = queries.practices(wh, peer_provinces) if peer_provinces else pd.DataFrame(columns=["area"])
     # Practices of the weakest area first: that is what the visit is for.
     found = found.sort_values("area", key=lambda a: a != weakest, kind="stable") if len(found) else found
+    found = found.assign(
+        area_label=[None if pd.isna(a) else item_label(a, rubric) for a in found["area"]],
+        subarea_label=[None if pd.isna(c) else item_label(c, rubric) for c in found.get("subarea", pd.Series(dtype=object))],
+    )
     practices = add(
         "praktik",
         "Praktik baik",
@@ -363,16 +398,27 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             "unit": "Unit kerja",
             "year": "Tahun",
             "area": "Area",
+            "area_name": "Area perubahan",
+            "subarea": "Kode sub-area",
             "subarea_name": "Sub-area",
             "practice": "Praktik",
             "source": "Sumber",
         },
+        brief={
+            "province": "Provinsi",
+            "unit": "Unit kerja",
+            "area_label": "Area",
+            "subarea_label": "Sub-area",
+            "practice": "Praktik",
+            "source": "Sumber",
+        },
+        cites="source",
     )
 
     files = _files_text(status)
     footer = f"Data per {date_text(status['loaded_at'])}, sumber: {files} · {stage_label(stage)}"
     sources = _sources(wh, rules, names, practices)
-    ctx = _Context(names, learner, a_name, year, stage, predicate, thresholds, totals, change, weakest)
+    ctx = _Context(names, learner, a_name, year, stage, predicate, thresholds, totals, change, weakest, rubric)
     sections = (
         Section(
             "ringkasan",
@@ -430,7 +476,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
         ),
         Section(
             "belajar",
-            f"Belajar dari siapa: area {weakest or '–'}",
+            f"Belajar dari siapa: area {weakest_label}",
             tables["pembanding"].caption,
             ("pembanding",),
             None,
@@ -497,14 +543,17 @@ def facts_frame(pack: MeetingPack) -> pd.DataFrame:
     return pd.DataFrame(list(pack.facts), columns=["Pilihan", "Nilai"])
 
 
-def contents(pack: MeetingPack) -> pd.DataFrame:
-    """What the pack holds, slide by slide (the deck opens with a title and an agenda slide)."""
-    rows = [(1, pack.title, "teks", "–", pack.subtitle), (2, "Agenda", "teks", "–", f"{len(pack.sections)} bahasan")]
+def contents(pack: MeetingPack, slides: dict[str, list[int]] | None = None) -> pd.DataFrame:
+    """What the pack holds, slide by slide (the deck opens with a title and an agenda slide).
+    `slides`: the slides each section takes in the deck (`zi.meeting.deck.slide_numbers`), where a
+    long table continues on a next slide; without it, one slide per section."""
+    rows = [("1", pack.title, "teks", "–", pack.subtitle), ("2", "Agenda", "teks", "–", f"{len(pack.sections)} bahasan")]
     for slide, section in enumerate(pack.sections, start=3):
         tables = [pack.tables[k] for k in section.tables]
+        numbers = (slides or {}).get(section.key, [slide])
         rows.append(
             (
-                slide,
+                str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}",
                 section.title,
                 "grafik PowerPoint" if section.chart else ("tabel" if tables else "teks"),
                 ", ".join(t.sheet for t in tables) or "Pilihan & sumber",
@@ -540,39 +589,61 @@ def screen_figure(pack: MeetingPack, section: Section):
     return figures[section.key]() if section.key in figures and not section.empty else None
 
 
+def screen_chart(pack: MeetingPack, section: Section, title: str):
+    """`screen_figure` enlarged for the meeting screen and titled `title` (None: a table screen). The
+    area chart names each area under its code: the screen has the room a slide gives to the table
+    beside its chart."""
+    figure = screen_figure(pack, section)
+    if figure is None:
+        return None
+    if section.key != "area":
+        return charts.presentation(figure, title)
+    rubric = load_rules().rubric_for_year(pack.selection.year)
+    text = [f"<b>{a}</b><br>" + "<br>".join(textwrap.wrap(html.escape(item_name(a, rubric) or a), 18)) for a in AREAS]
+    figure.update_xaxes(tickmode="array", tickvals=list(AREAS), ticktext=text)
+    # Four lines of names under the axis: the legend moves below them.
+    return charts.presentation(figure, title, height=700).update_layout(legend={"y": -0.52}, margin={"b": 230})
+
+
 def display(table: Table) -> pd.DataFrame:
     """The shown columns as text the way the interface writes numbers (decimal comma, – for missing)."""
     shown = table.shown()
     return shown.apply(lambda column: column.map(lambda v: cell_text(v, table.decimals)))
 
 
-# Columns a slide or a screen shows where the sheet shows more (the full table is in the workbook).
-BRIEF_COLUMNS = {
-    "pembanding": ("province", "unit", "jenis_unit", "area_pct", "total", "predicate", "reason"),
-    "praktik": ("province", "unit", "area", "subarea_name", "practice", "source"),
-}
-
-
 def brief(table: Table) -> pd.DataFrame:
-    """`display` of the columns a slide or screen has room for."""
-    columns = BRIEF_COLUMNS.get(table.key, tuple(table.columns))
-    return display(
-        Table(
-            table.key,
-            table.sheet,
-            table.title,
-            table.caption,
-            table.frame,
-            {c: table.columns[c] for c in columns if c in table.columns},
-            table.decimals,
-        )
-    )
+    """`display` of what a slide or a screen shows (`Table.brief`; the sheet shows `Table.columns`)."""
+    if table.brief is None:
+        return display(table)
+    return display(Table(table.key, table.sheet, table.title, table.caption, table.frame, table.brief, table.decimals))
+
+
+def cite(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` with the texts of `column` replaced by [1], [2] … in order of first appearance, and the
+    texts so numbered: a source shared by many rows is written once, under the table."""
+    sources = list(dict.fromkeys(v for v in frame[column] if v not in ("–", "")))
+    marks = {source: f"[{i}]" for i, source in enumerate(sources, start=1)}
+    return frame.assign(**{column: frame[column].map(lambda v: marks.get(v, v))}), sources
 
 
 def screen_table(table: Table) -> pd.DataFrame:
     """`brief` with every cell and header literal for st.table, which renders Markdown: a unit or a
     practice written as `[klik](https://…)` stays text on the meeting screen."""
     return _literal(brief(table))
+
+
+def screen_rows(table: Table, rows: Sequence[int] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """What one screen shows of a table (the rows of a slide, all without `rows`): `screen_table`,
+    with a cited column written [1], [2] … as on the slide, and the sources those rows cite, literal."""
+    shown, sources = brief(table), []
+    header = table.cited_header()
+    if header:
+        shown, found = cite(shown, header)  # numbered over the whole table, as the slides are
+        sources = [f"[{i}] {s}" for i, s in enumerate(found, start=1)]
+    if rows is not None:
+        shown = shown.iloc[list(rows)]
+    cited = set(shown[header]) if header else set()
+    return _literal(shown), [markdown_text(s) for s in sources if s.split(" ", 1)[0] in cited]
 
 
 def screen_facts(pack: MeetingPack) -> pd.DataFrame:
@@ -614,7 +685,7 @@ def _in_order(frame: pd.DataFrame, codes: list[int], by_area: bool = False) -> p
 
 
 def _unit_name(units: pd.DataFrame, unit_id: str | None) -> str | None:
-    found = units.loc[units["unit_id"] == unit_id, "unit"] if unit_id else []
+    found = units.loc[units["unit_id"] == unit_id, "unit"] if unit_id else pd.Series(dtype=object)
     return found.iat[0] if len(found) else None
 
 
@@ -678,6 +749,11 @@ class _Context:
     totals: dict[str, float]
     change: int
     weakest: str | None
+    rubric: str | None = None
+
+    def area(self, code: str | None) -> str:
+        """An area code with its name, as the slides write it."""
+        return item_label(code, self.rubric) if code else "–"
 
 
 def _summary_notes(ctx: _Context, summary: pd.DataFrame, averages: pd.DataFrame, ranked: int) -> tuple[str, ...]:
@@ -705,14 +781,17 @@ def _area_notes(ctx: _Context, areas: pd.DataFrame, differences: pd.DataFrame, r
         own = areas[areas["province_code"] == code].set_index("area")["pct"]
         if own.empty:
             continue
-        line = f"{name}: terendah {own.idxmin()} ({percent(own.min())}), tertinggi {own.idxmax()} ({percent(own.max())})"
+        line = (
+            f"{name}: terendah {ctx.area(own.idxmin())} ({percent(own.min())}), "
+            f"tertinggi {ctx.area(own.idxmax())} ({percent(own.max())})"
+        )
         if minimum is not None:
-            below = [a for a in own.index if own[a] < minimum]
-            line += f"; rata-rata di bawah {number(minimum, 0)} % (syarat area {ctx.predicate} per unit): {', '.join(below) or 'tidak ada'}"
+            below = [ctx.area(a) for a in own.index if own[a] < minimum]
+            line += f"; rata-rata di bawah {number(minimum, 0)} % (syarat area {ctx.predicate} per unit): {'; '.join(below) or 'tidak ada'}"
         notes.append(line + ".")
     for column in (c for c in differences.columns if str(c).startswith("Selisih")):
         widest = differences.loc[differences[column].abs().idxmax()]
-        notes.append(f"{column}: terlebar di {widest['area']} ({number(widest[column], 1)} poin %).")
+        notes.append(f"{column}: terlebar di {ctx.area(widest['area'])} ({number(widest[column], 1)} poin %).")
     return tuple(notes)
 
 
@@ -785,16 +864,19 @@ def _priority_notes(ctx: _Context, top: pd.DataFrame, items: pd.DataFrame) -> tu
 def _peer_notes(ctx: _Context, own: pd.Series, peers: pd.DataFrame) -> tuple[str, ...]:
     if ctx.weakest is None:
         return ()
-    notes = [f"Area terlemah {ctx.a_name}: {ctx.weakest} ({percent(own[ctx.weakest])} dari bobot, {ctx.stage} {ctx.year})."]
+    notes = [
+        f"Area terlemah {ctx.a_name}: {ctx.area(ctx.weakest)} ({percent(own[ctx.weakest])} dari bobot, {ctx.stage} {ctx.year})."
+    ]
     notes += [f"{row.unit} ({row.province}): {row.reason}." for row in peers.head(3).itertuples()]
     return tuple(notes)
 
 
 def _practice_notes(ctx: _Context, practices: pd.DataFrame) -> tuple[str, ...]:
     in_area = int((practices["area"] == ctx.weakest).sum()) if len(practices) else 0
-    notes = [f"{len(practices)} praktik baik tercatat di provinsi tujuan, {in_area} di area {ctx.weakest or '–'}."]
+    notes = [f"{len(practices)} praktik baik tercatat di provinsi tujuan, {in_area} di area {ctx.area(ctx.weakest)}."]
     notes += [
-        f"{row.province}, {row.area or '–'}: {row.practice} (sumber: {row.source})." for row in practices.head(3).itertuples()
+        f"{row.province}, {row.area_label or '–'}: {row.practice} (sumber: {row.source})."
+        for row in practices.head(3).itertuples()
     ]
     return tuple(notes)
 
@@ -842,7 +924,10 @@ def _facts(ctx: _Context, sel: Selection, unit_name: str | None, status: dict, r
             f"Ambang nilai total ({rubric_label(rubric)})",
             ", ".join(f"{p} {number(v, 2)}" for p, v in ctx.totals.items()) or "belum dikonfirmasi",
         ),
-        (f"Area terlemah {ctx.a_name}", f"{ctx.weakest} ({percent(own[ctx.weakest])} dari bobot)" if ctx.weakest else "–"),
+        (
+            f"Area terlemah {ctx.a_name}",
+            f"{ctx.area(ctx.weakest)} ({percent(own[ctx.weakest])} dari bobot)" if ctx.weakest else "–",
+        ),
         ("Data per", date_text(status["loaded_at"])),
         ("Baris nilai", str(status["score_rows"])),
         ("Versi aturan", f"{rules.version} (data/rules.toml)"),

@@ -109,3 +109,52 @@ def rubric_label(rubric: str) -> str:
     """The regulation's name as the rules file gives it (e.g. PermenPANRB 90/2021)."""
     found = load_rules().rubrics.get(rubric)
     return found.name if found else rubric
+
+
+def predicate_label(predicate: object) -> str:
+    """WBK -> Menuju WBK; missing (None, NaN or NA from a query) -> Belum berpredikat."""
+    known = predicate is not None and predicate == predicate and str(predicate) != "<NA>"
+    return PREDICATE_LABELS.get(str(predicate) if known else None, str(predicate))
+
+
+def item_name(code: str, rubric: str | None = None) -> str | None:
+    """The name the rules file gives an area, half, sub-area or result (`MP` -> Manajemen Perubahan),
+    from `rubric`, else from the newest rubric that has the code; None for a code no rubric has."""
+    rules = load_rules()
+    order = sorted(rules.rubrics.values(), key=lambda r: r.first_year, reverse=True)
+    if rubric in rules.rubrics:
+        order.insert(0, rules.rubrics[rubric])
+    for candidate in order:
+        found = [i for i in rules.indicators(candidate.id) if i.code == code]
+        if found:
+            return found[0].name
+    return None
+
+
+def item_label(code: str, rubric: str | None = None) -> str:
+    """A code with its name: `MP · Manajemen Perubahan`, `MP-R2 · Komitmen pimpinan`; a half is shown
+    under its area's code (`AK-REFORM` -> `AK · Penguatan Akuntabilitas Kinerja (reform)`)."""
+    name = item_name(code, rubric)
+    if name is None:
+        return code
+    area, _, half = code.partition("-")
+    shown = area if half.lower() in _halves() else code
+    return f"{shown} · {name}"
+
+
+def condition_label(code: str, rubric: str | None = None) -> str:
+    """A condition of a predicate in words: one of CONDITION_LABELS, or the area (or half) whose
+    minimum is not met, with its name (as `gap_units.blocked_by` names them)."""
+    return CONDITION_LABELS.get(code) or item_label(code, rubric)
+
+
+def conditions_text(codes: object, rubric: str | None = None) -> str | None:
+    """A list of conditions as the queries join them (`total, pengungkit, AK-REFORM`) in words,
+    separated by semicolons (the words themselves hold commas); missing stays missing."""
+    if codes is None or codes != codes or not str(codes).strip():
+        return None
+    return "; ".join(condition_label(code.strip(), rubric) for code in str(codes).split(","))
+
+
+def _halves() -> set[str]:
+    return {h for r in load_rules().rubrics.values() for h in r.halves}
