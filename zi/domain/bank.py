@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from zi.domain.formula import Formula, FormulaError, Node, parse
-from zi.domain.rules import DATA_DIR, Rules, RulesError, load_rules
+from zi.domain.rules import Rules, RulesError, load_rules
 
 OPTION_KINDS = ("YA_TIDAK", "ABC", "ABCD", "ABCDE")
 INDEX_KIND = "INDEKS_0_4"
@@ -240,12 +240,12 @@ def load_bank(rules: Rules | None = None) -> Bank:
     if isinstance(default, str) and default not in POLICIES:
         raise RulesError(f"[lke.zero_denominator] default '{default}': gunakan 'tolak' atau angka 0..1")
     bank = Bank(
-        path=DATA_DIR / spec["bank"],
+        path=Path(rules.path).parent / spec["bank"],
         version=spec["version"],
         rubric=spec["rubric"],
         source=spec["source"],
         provisional=bool(spec["provisional"]),
-        items=tuple(_read_items(DATA_DIR / spec["bank"])),
+        items=tuple(_read_items(Path(rules.path).parent / spec["bank"])),
         zero=ZeroPolicy(
             default if isinstance(default, str) else float(default),
             {k: float(v) for k, v in zero.get("values", {}).items()},
