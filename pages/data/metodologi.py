@@ -5,7 +5,9 @@ import streamlit as st
 
 from zi.query import queries
 from zi.present import ui
+from zi.domain.bank import load_bank
 from zi.domain.rules import load_rules
+from zi.present.labels import number
 
 wh = ui.warehouse()
 rules = load_rules()
@@ -35,6 +37,23 @@ weights = queries.rule_weights(wh)
 ui.show_table(weights[["regulation", "level", "code", "name", "weight", "parent", "provisional", "source"]], ("metodologi_bobot",),
               columns={"regulation": "Rubrik", "level": "Tingkat", "code": "Kode", "name": "Butir", "weight": "Bobot",
                        "parent": "Induk", "provisional": "Sementara", "source": "Sumber"})
+
+st.subheader("Bank soal LKE")
+bank = load_bank(rules)
+zero = ", ".join(f"{code} = {number(value, 0)}" for code, value in bank.zero.values.items())
+st.markdown(
+    f"Nilai dari LKE dihitung dari jawaban per butir dengan bank soal `data/{bank.path.name}` (versi {bank.version}: daftar soal "
+    f"PortalRB 2026 dan LAMPIRAN III PermenPANRB 90/2021) dan bobot sub-area di atas, bukan dari rumus buku kerja. Butir % dihitung "
+    f"dari jumlah di bawahnya; bila pembaginya nol, aturan *sementara* `[lke.zero_denominator]` menentukan nilainya ({zero}; butir lain "
+    "ditolak)."
+)
+if section := ui.on_demand(f"Semua butir bank soal ({len(bank.items)})", "metodologi_bank_soal"):
+    with section:
+        ui.show_table(queries.rule_questions(wh), ("metodologi_bank_soal",),
+                      columns={"kode": "Kode", "soal_id": "ID PortalRB", "bagian": "Bagian", "area": "Area", "sub_area": "Sub-area",
+                               "sub_area_name": "Nama sub-area", "sub_area_weight": "Bobot sub-area", "jenis": "Jenis",
+                               "options": "Nilai pilihan", "formula": "Rumus", "pertanyaan": "Pertanyaan", "source": "Sumber",
+                               "bank_version": "Versi bank"})
 
 st.subheader("Riwayat muatan data")
 ui.show_table(queries.load_history(wh), ("metodologi_riwayat_muatan",),

@@ -169,6 +169,11 @@ def rule_weights(wh: Warehouse) -> pd.DataFrame:
 
 
 @cached
+def rule_questions(wh: Warehouse) -> pd.DataFrame:
+    return wh.query("rule_questions")
+
+
+@cached
 def rule_thresholds(wh: Warehouse) -> pd.DataFrame:
     return wh.query("rule_thresholds")
 
