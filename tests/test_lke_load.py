@@ -221,3 +221,16 @@ def test_rollback_undoes_an_lke_load(folder, db, tmp_path):
         db, "SELECT jawaban FROM lke_answers WHERE unit_id = $u AND stage = 'SA' AND kode = 'MP-P1-b'", {"u": INSPEKTORAT}
     )
     assert back == [("B",)] and query(db, "SELECT count(*) FROM lke_answers WHERE stage = 'TPI'")[0][0] == 137 + 135 * 2
+
+
+def test_sub_areas_of_a_long_file_for_a_unit_an_lke_scores_are_refused(tmp_path, db):
+    base = tmp_path / "masuk"
+    workbook(base, tpi=False)
+    manifest(base, ["lke_inspektorat.xlsx,62,,Inspektorat,2025,"])
+    write_csv(base, "rincian.csv", "provinsi,unit_kerja,tahun,tahap,indikator,nilai\n62,Inspektorat,2025,SA,MP-P1,0.5\n")
+    code, out = load(base, db)
+    assert code == 1
+    assert (
+        "rincian.csv, baris 2, kolom 'unit_kerja', nilai 'Inspektorat': nilai sub-area unit, tahun, dan tahap ini juga dihitung dari berkas LKE lke_inspektorat.xlsx"
+        in out
+    )

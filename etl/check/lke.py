@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
-from etl.read.lke_content import ANSWER_SCHEMA
+from etl.read.lke_content import ANSWER_SCHEMA, DETAIL_SCHEMA
 from etl.read.source import Source
 from zi.domain.bank import load_bank
 from zi.domain.rules import Rules
@@ -50,9 +51,9 @@ class Identity:
 class LkeTables:
     """What the bound LKE files of one load hold, one table per kind, each row with `_file` (its source)."""
 
-    rekap: pa.Table
-    rincian: pa.Table
-    answers: pa.Table
+    rekap: pa.Table  # score rows as text, checked with the rekap rows (their keys are resolved there)
+    detail: pa.Table  # sub-area points, typed (DETAIL_SCHEMA + _file): they join their score row by file and stage
+    answers: pa.Table  # item answers, typed (ANSWER_SCHEMA + _file), likewise
 
 
 def bind(sources: list[Source], rules: Rules, command_line: Identity | None, today_year: int) -> tuple[LkeTables, list[Problem]]:
@@ -211,7 +212,7 @@ def _check_identity(identity: Identity, rules: Rules, today_year: int, rubric: s
 
 
 class _Builder:
-    """Column lists of the score rows and sub-area values, and the answers' tables, filled source by source."""
+    """The score rows as text lists; the sub-area points and answers as each file's own Arrow tables."""
 
     def __init__(self, rules: Rules):
         self.rules = rules
@@ -231,9 +232,8 @@ class _Builder:
                 *(column for column, _ in self.points),
             )
         }
-        self.rincian: dict[str, list] = {
-            c: [] for c in ("_file", "_row", *vocab.KEY_COLUMNS, "instansi", "rubrik", "indikator", "nilai")
-        }
+        self.files: list[int] = []
+        self.detail: list[pa.Table] = []
         self.answers: list[pa.Table] = []
 
     def add(self, index: int, source: Source, identity: Identity) -> None:
@@ -262,30 +262,22 @@ class _Builder:
             row |= {column: repr(stage.points[code]) for column, code in self.points}
             for column, values in self.rekap.items():
                 values.append(row[column])
-            for code, points in stage.subareas.items():
-                detail = {
-                    **key,
-                    "tahap": stage.stage,
-                    "rubrik": self.bank.rubric,
-                    "indikator": code,
-                    "nilai": repr(points),
-                    "_file": index,
-                    "_row": content.subarea_rows.get(code, content.score_row),
-                }
-                for column, values in self.rincian.items():
-                    values.append(detail[column])
-        answers = content.answers
-        assert answers is not None
-        self.answers.append(answers.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), answers.num_rows)))
+        self.files.append(index)
+        self.detail.append(content.detail)
+        self.answers.append(content.answers)
         source.lke = None  # nothing of it is read again
 
     def tables(self) -> LkeTables:
-        def table(columns: dict[str, list]) -> pa.Table:
-            types = {
-                c: pa.int32() if c == "_file" else pa.int64() if c in ("_row", "_shown_row") else pa.string() for c in columns
-            }
-            return pa.table({c: pa.array(v, types[c]) for c, v in columns.items()})
+        types = {
+            c: pa.int32() if c == "_file" else pa.int64() if c in ("_row", "_shown_row") else pa.string() for c in self.rekap
+        }
+        rekap = pa.table({c: pa.array(v, types[c]) for c, v in self.rekap.items()})
+        return LkeTables(rekap, self._with_files(self.detail, DETAIL_SCHEMA), self._with_files(self.answers, ANSWER_SCHEMA))
 
-        schema = ANSWER_SCHEMA.append(pa.field("_file", pa.int32()))
-        answers = pa.concat_tables(self.answers) if self.answers else schema.empty_table()
-        return LkeTables(table(self.rekap), table(self.rincian), answers)
+    def _with_files(self, tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+        """One table of every file's rows, each with `_file` (one column made at once, not one per file)."""
+        combined = pa.concat_tables(tables) if tables else schema.empty_table()
+        files = (
+            np.repeat(np.asarray(self.files, dtype=np.int32), [t.num_rows for t in tables]) if tables else np.zeros(0, np.int32)
+        )
+        return combined.append_column("_file", pa.array(files, pa.int32()))

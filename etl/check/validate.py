@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from etl.check import practices
 from etl.check.lke import LkeTables
+from etl.read.lke_content import ANSWER_SCHEMA, DETAIL_SCHEMA
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
 from etl.read.source import Source
@@ -56,6 +57,9 @@ def validate(
         written = headers[file].get(column, column) if column else None
         return Problem(names[file], row, written, None if value is None else str(value), reason, sheet=sheets[file])
 
+    con.execute("CREATE OR REPLACE TEMP TABLE load_lke_files (file_index INTEGER, file_name VARCHAR)")
+    if lke_files := [(i, s.name) for i, s in enumerate(sources) if s.kind == "lke"]:
+        con.executemany("INSERT INTO load_lke_files VALUES (?, ?)", lke_files)
     _stage_raw(con, sources, rules, lke)
     _register_rules(con, rules)
     problems += _resolve_keys(con, rules, today_year, problem)
@@ -64,6 +68,7 @@ def validate(
     problems += _check_rekap_structure(con, rules, sources, problem)
     _build_typed(con, rules)
     problems += _check_rincian_sums(con, rules, problem)
+    problems += _check_detail_given_twice(con, problem)
     problems += practices.validate(con, rules, today_year, problem)
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
     counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchone()
@@ -87,7 +92,7 @@ def _stage_raw(con, sources: list[Source], rules: Rules, lke: LkeTables | None) 
         for index, source in enumerate(sources):
             if source.kind == kind:
                 tables.append(source.table.append_column("_file", pa.repeat(pa.scalar(index, pa.int32()), source.table.num_rows)))
-        derived = {"rekap": lke.rekap, "rincian": lke.rincian}.get(kind) if lke is not None else None
+        derived = lke.rekap if lke is not None and kind == "rekap" else None
         if derived is not None and derived.num_rows:
             tables.append(derived)
         for n, table in enumerate(tables):
@@ -112,24 +117,13 @@ def _stage_raw(con, sources: list[Source], rules: Rules, lke: LkeTables | None) 
             f"CREATE OR REPLACE TEMP TABLE raw_{kind} AS SELECT {text}, _row, _file{extra} FROM arrow_staging"
         )  # allow-listed names
         con.unregister("arrow_staging")
-    answers = lke.answers if lke is not None else None
-    if answers is None or not answers.num_rows:
-        answers = pa.schema(
-            [
-                ("_file", pa.int32()),
-                ("_row", pa.int64()),
-                ("tahap", pa.string()),
-                ("kode", pa.string()),
-                ("jawaban", pa.string()),
-                ("jawaban_baku", pa.string()),
-                ("nilai", pa.float64()),
-                ("catatan", pa.string()),
-                ("bukti", pa.string()),
-            ]
-        ).empty_table()
-    con.register("arrow_answers", answers)
-    con.execute("CREATE OR REPLACE TEMP TABLE raw_lke AS SELECT * FROM arrow_answers")
-    con.unregister("arrow_answers")
+    # An LKE's sub-area points and answers are typed by the scoring already: they stay Arrow tables, read
+    # through the registration (no copy) until the load writes them; they join their score row by file and stage.
+    for name, table, schema in (
+        ("raw_lke_detail", lke and lke.detail, DETAIL_SCHEMA),
+        ("raw_lke", lke and lke.answers, ANSWER_SCHEMA),
+    ):
+        con.register(name, table if table is not None else schema.append(pa.field("_file", pa.int32())).empty_table())
     for source in sources:
         source.table = None  # DuckDB holds the text now; a national load would otherwise keep it twice
 
@@ -528,12 +522,16 @@ def _build_typed(con, rules: Rules) -> None:
                (l.position >> 32)::INTEGER AS file_index, (l.position & 4294967295) AS source_row,
                l.key_id, n.unit, n.rubric
         FROM rincian_latest l JOIN key_names n USING (key_id)
+        UNION ALL   -- an LKE's sub-area points, where its score row won
+        SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, d.code, d.value, d._file, d._row,
+               NULL, i.unit, i.rubric
+        FROM raw_lke_detail d JOIN in_rekap i ON i.file_index = d._file AND i.stage = d.tahap
         """
     )
     # An LKE's answers belong to its score row where that row won (a later file with the same key wins).
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE in_lke AS
+        CREATE OR REPLACE TEMP VIEW in_lke AS
         SELECT i.province_code, i.instansi_key, i.unit_key, i.year, i.stage, a.kode, a.jawaban, a.jawaban_baku, a.nilai,
                a.catatan, a.bukti, a._file AS file_index, a._row AS source_row
         FROM raw_lke a JOIN in_rekap i ON i.file_index = a._file AND i.stage = a.tahap
@@ -617,6 +615,31 @@ def _check_rincian_sums(con, rules: Rules, problem) -> list[Problem]:
                 "nilai",
                 _fmt(total),
                 f"jumlah sub-area {level.upper().replace('_', ' ')} = {_fmt(total)}, tidak sama dengan nilainya di rekap ({_fmt(points)})",
+            )
+        )
+    return found
+
+
+def _check_detail_given_twice(con, problem) -> list[Problem]:
+    """Sub-area values of a long file for a score row an LKE file of the same load scores: two sources of
+    the same values, and which one is meant is not for the ETL to guess."""
+    found = []
+    for position, unit, lke_file in con.execute(
+        """
+        SELECT min(l.position), any_value(n.unit), any_value(f.file_name)
+        FROM rincian_latest l JOIN key_names n USING (key_id)
+        JOIN in_rekap i USING (province_code, instansi_key, unit_key, year, stage)
+        JOIN load_lke_files f ON f.file_index = i.file_index
+        GROUP BY l.key_id ORDER BY 1
+        """
+    ).fetchall():
+        found.append(
+            problem(
+                *_file_and_row(position),
+                "unit_kerja",
+                unit,
+                f"nilai sub-area unit, tahun, dan tahap ini juga dihitung dari berkas LKE {lke_file} di muatan ini; "
+                "muat salah satunya",
             )
         )
     return found

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from etl.problems import Problem
 from zi.domain.bank import COMPUTED_KIND, Bank
+from zi.domain.rules import column_of
 from zi.domain.scoring import Finding, StageScore
 
 ANSWER_SCHEMA = pa.schema(
@@ -28,6 +29,7 @@ ANSWER_SCHEMA = pa.schema(
         ("bukti", pa.string()),
     ]
 )
+DETAIL_SCHEMA = pa.schema([("_row", pa.int64()), ("tahap", pa.string()), ("code", pa.string()), ("value", pa.float64())])
 
 
 class ItemAnswer(NamedTuple):
@@ -55,7 +57,6 @@ class StageTotals:
 
     stage: str
     points: dict[str, float]  # halves (MP-PEMENUHAN ...) and results (IPAK CK IPKP)
-    subareas: dict[str, float]  # the rules' sub-areas (PW-R3 whole)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class LkeContent:
     stages: list[LkeStage] = field(default_factory=list)  # per item, as read (until `compact`)
     totals: list[StageTotals] = field(default_factory=list)  # per stage, once compacted
     answers: pa.Table | None = None  # every stage's item answers, once compacted (ANSWER_SCHEMA)
+    detail: pa.Table | None = None  # every stage's sub-area points, once compacted (DETAIL_SCHEMA)
     unit_name: str | None = None  # what the file itself says (PortalRB JSON only); the manifest decides
     year: int | None = None
     unit_id: str | None = None
@@ -74,14 +76,16 @@ class LkeContent:
         """Keep what the load needs, the stage totals and the answers as one Arrow table, and drop the
         per-item objects: a load of twenty thousand workbooks holds them all until it writes."""
         results = {i.area for i in bank.items if i.part == "hasil"}
-        self.totals = [
-            StageTotals(
-                s.stage,
-                {**s.score.halves, **s.score.results},
-                {code: v for code, v in s.score.subareas.items() if code not in results},
-            )
-            for s in self.stages
-        ]
+        self.totals = [StageTotals(s.stage, {**s.score.halves, **s.score.results}) for s in self.stages]
+        detail: dict[str, list] = {name: [] for name in DETAIL_SCHEMA.names}
+        for s in self.stages:
+            for code, points in s.score.subareas.items():
+                if code not in results:  # results are the score row's own columns
+                    detail["_row"].append(self.subarea_rows.get(code, self.score_row))
+                    detail["tahap"].append(s.stage)
+                    detail["code"].append(column_of(code))  # as the warehouse stores a sub-area (mp_p1)
+                    detail["value"].append(points)
+        self.detail = pa.table(detail, schema=DETAIL_SCHEMA)
         self.answers = answers_table(bank, self.stages)
         self.stages = []
 

@@ -37,12 +37,22 @@ def stage(con) -> AnswerCounts:
         UNION SELECT {", ".join(KEY)} FROM rekap_changes WHERE NOT same
         """  # fixed column names
     )
+    # A view, not a table: a national load has millions of answers; it is read three times (counts, the
+    # answers it keeps, the insert), each a scan of the Arrow table the readers made.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE lke_changes AS
+        CREATE OR REPLACE TEMP VIEW lke_changes AS
         SELECT a.*, n.file_name, b.load_id IS NOT NULL AS existed, coalesce({same}, false) AS same
         FROM in_lke a JOIN load_file_names n USING (file_index)
         LEFT JOIN lke b ON {ON_KEY} AND a.kode = b.kode
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lke_change_counts AS   -- per file and stage (the preview shows them)
+        SELECT file_index, stage, count(*) FILTER (NOT existed) AS added, count(*) FILTER (existed AND NOT same) AS replaced,
+               count(*) FILTER (same) AS unchanged
+        FROM lke_changes GROUP BY ALL
         """
     )
     con.execute(
@@ -53,10 +63,10 @@ def stage(con) -> AnswerCounts:
         """
     )
     added, replaced, unchanged, out = con.execute(
-        "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed AND NOT same), count(*) FILTER (same), "
-        "(SELECT count(*) FROM lke_out) FROM lke_changes"
+        "SELECT coalesce(sum(added), 0), coalesce(sum(replaced), 0), coalesce(sum(unchanged), 0), (SELECT count(*) FROM lke_out) "
+        "FROM lke_change_counts"
     ).fetchone()
-    return AnswerCounts(added, replaced, unchanged, out - replaced)
+    return AnswerCounts(int(added), int(replaced), int(unchanged), int(out) - int(replaced))
 
 
 def write(con, load_id: int) -> None:

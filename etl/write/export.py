@@ -34,7 +34,9 @@ from zi.query import dataset
 EMPTY_FILE = "kosong.parquet"  # a relation without rows: one empty file keeps its columns and types
 # Partition columns a relation does not carry itself, derived for the folder layout only (the
 # dataset's views keep the relation's own columns; see zi.query.dataset).
-DERIVED = {name: {"province_code": "CAST(split_part(unit_id, ':', 1) AS INTEGER)"} for name in ("value_history", "lke_answer_history")}
+DERIVED = {
+    name: {"province_code": "CAST(split_part(unit_id, ':', 1) AS INTEGER)"} for name in ("value_history", "lke_answer_history")
+}
 PARQUET_TYPE = {"HUGEINT": "BIGINT", "UHUGEINT": "BIGINT"}  # Spark and Trino have no 128-bit integers
 SNAPSHOT = re.compile(r"\.(?P<name>.+)\.(?P<stamp>\d{8}T\d{6}\d{6}Z)-(?P<pid>\d+)")
 

@@ -129,9 +129,9 @@ def lke_scores(con, sources: list) -> dict[str, dict]:
         SELECT c.file_name AS file, c.source_row AS row, p.nama AS province, c.instansi, c.unit, c.year, c.stage,
                {total} AS total, {old} AS old_total,
                CASE WHEN c.same THEN 'sama' WHEN c.existed THEN 'diganti' ELSE 'baru' END AS status,
-               (SELECT count(*) FROM lke_changes l WHERE l.file_index = c.file_index AND l.stage = c.stage AND NOT l.same)
-                 AS answers_changed
+               coalesce(l.added + l.replaced, 0) AS answers_changed
         FROM rekap_changes c LEFT JOIN provinces_ref p ON p.code = c.province_code
+        LEFT JOIN lke_change_counts l ON l.file_index = c.file_index AND l.stage = c.stage
         WHERE c.file_index IN (SELECT unnest($files))
         ORDER BY c.file_index, c.stage
         """,  # columns from the rules allow-list; the old total is a fixed fragment
