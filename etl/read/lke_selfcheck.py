@@ -29,29 +29,25 @@ def type_labels(bank: Bank, sheet, row_of: dict[str, int], type_col: int | None,
     """Column J says an answer type other than the bank's (a line break or a space is no other type)."""
     if type_col is None:
         return []
-    expected = _expected_labels(bank)
     found = []
-    for code, index in row_of.items():
-        cells = sheet.rows[index]
-        written = cells[type_col] if type_col < len(cells) else None
-        label = normal_type(written)
-        item = bank.item(code)
-        if label and label not in expected[item.kind]:
-            shown = " ".join(str(written).split())
-            found.append(
-                Problem(
-                    name,
-                    index + 1,
-                    sheet.headers[type_col] or "Pilihan Jawaban",
-                    shown,
-                    f"jenis jawaban berbeda dengan bank soal ({' atau '.join(bank.type_labels[item.kind])}); jenis bank soal dipakai",
-                    sheet=sheet.name,
-                    warning=True,
-                    cell=f"{column_letter(type_col)}{index + 1}",
-                    item=code,
-                )
-            )
+    for index, code, written in _mistyped(bank, tuple((i, c, _cell(sheet.rows[i], type_col)) for c, i in row_of.items())):
+        found.append(Problem(
+            name, index + 1, sheet.headers[type_col] or "Pilihan Jawaban", " ".join(str(written).split()),
+            f"jenis jawaban berbeda dengan bank soal ({' atau '.join(bank.type_labels[bank.item(code).kind])}); jenis bank soal dipakai",
+            sheet=sheet.name, warning=True, cell=f"{column_letter(type_col)}{index + 1}", item=code,
+        ))
     return found
+
+
+def _cell(cells: list, col: int) -> object:
+    return cells[col] if col < len(cells) else None
+
+
+@lru_cache(maxsize=256)
+def _mistyped(bank: Bank, labels: tuple[tuple[int, str, object], ...]) -> tuple[tuple[int, str, object], ...]:
+    """The (row, item, label) whose label names another type than the bank's; once per template."""
+    expected = _expected_labels(bank)
+    return tuple((i, c, w) for i, c, w in labels if normal_type(w) and normal_type(w) not in expected[bank.item(c).kind])
 
 
 @lru_cache(maxsize=4)

@@ -69,7 +69,7 @@ def _norm(text: str) -> str:
 
 
 def _is_header(cells: list) -> bool:
-    texts = [_norm(cell_text(c)) for c in cells]
+    texts = [" ".join(c.lower().split()) for c in cells if isinstance(c, str) and c]
     return "bobot" in texts and any(t.startswith("jawaban") for t in texts)
 
 

@@ -113,7 +113,8 @@ class Bank:
                 inputs.setdefault(item.of, []).append(item)
         totals = {of: (i, i.formula.cases[0][1]) for of, found in inputs.items() for i in found
                   if i.kind == TOTAL_KIND and i.formula is not None}
-        options = {i.code: {label.lower(): (label, value) for label, value in i.options} for i in self.items if i.options}
+        options = {i.code: {label.lower(): (label, value) for label, value in i.options}
+                   | {label: (label, value) for label, value in i.options} for i in self.items if i.options}
         for name, value in (("by_code", {i.code: i for i in self.items}), ("subareas", subareas), ("_inputs", inputs),
                             ("by_soal_id", {i.soal_id: i for i in self.items if i.soal_id is not None}),
                             ("_totals", totals), ("_options", options)):
@@ -131,8 +132,9 @@ class Bank:
         return self._totals.get(item.code)
 
     def option(self, item: Item, written: str) -> tuple[str, float] | None:
-        """The option (label, value) a written answer means, compared in lower case: `a` -> (A, 1.0)."""
-        return self._options[item.code].get(written.lower())
+        """The option (label, value) a written answer means, in any case: `a` -> (A, 1.0)."""
+        options = self._options[item.code]
+        return options.get(written) or options.get(written.lower())
 
     def index_scale(self, rules: Rules) -> float:
         return rules.rubrics[self.rubric].survey_scale[1]  # type: ignore[index]

@@ -75,6 +75,8 @@ class StageScore:
 def is_empty(raw: object) -> bool:
     if raw is None:
         return True
+    if raw.__class__ is str and raw and raw[0] not in " -–bB\t\n":  # the common case: an answer, not blank
+        return False
     if isinstance(raw, float) and math.isnan(raw):
         return True
     return isinstance(raw, str) and " ".join(raw.split()).lower() in EMPTY
@@ -97,7 +99,8 @@ def number_text(value: float) -> str:
 
 def option_of(bank: Bank, item: Item, raw: object) -> tuple[str, float] | None:
     """The bank's option a written answer means (`a`, ` A `, `A.` -> A; `ya` -> Ya), or None."""
-    return bank.option(item, str(raw).strip().rstrip(".").strip())
+    exact = bank.option(item, raw) if isinstance(raw, str) else None  # most answers are written as the option is
+    return exact or bank.option(item, str(raw).strip().rstrip(".").strip())
 
 
 def score(bank: Bank, rules: Rules, given: dict[str, Given]) -> StageScore:
