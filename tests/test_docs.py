@@ -1,5 +1,5 @@
 """The documentation keeps up with the code: every view and column in docs/warehouse.md, every page
-file registered in dashboard.py, and the README's two commands."""
+file registered in the page list (zi.present.navigation), and the README's two commands."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from zi.present.navigation import all_pages
+
 pytest_plugins = ["dashboard_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEW_SQL = sorted((ROOT / "zi" / "sql" / "views").glob("*.sql"))
 WAREHOUSE_DOC = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
-DASHBOARD = (ROOT / "dashboard.py").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+ENTRY = ROOT / "zi" / "app.py"  # the script every session runs
 
 
 def created_views() -> list[str]:
@@ -84,29 +86,30 @@ def test_every_view_is_documented_with_all_its_columns(described, view):
             )
 
 
-def registered_pages() -> list[tuple[str, str]]:
-    """(file, url_path) of every st.Page in dashboard.py (read from its syntax tree, however it is wrapped)."""
-    pages = []
-    for node in ast.walk(ast.parse(DASHBOARD)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page":
-            path = node.args[0]
-            assert isinstance(path, ast.Constant), ast.unparse(node)
-            url = next((k.value.value for k in node.keywords if k.arg == "url_path" and isinstance(k.value, ast.Constant)), "")
-            pages.append((path.value, url))
-    return pages
-
-
-def test_every_page_file_is_registered_in_the_entry_script():
-    registered = [path for path, _ in registered_pages()]
+def test_every_page_file_is_registered_in_the_page_list():
+    registered = [page.file for page in all_pages()]
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if not p.name.startswith(("_", ".")))
     assert files, "no page files found"
-    assert sorted(set(files) - set(registered)) == [], "page files that dashboard.py does not register"
-    assert sorted(set(registered) - set(files)) == [], "dashboard.py registers files that do not exist"
+    assert sorted(set(files) - set(registered)) == [], "page files that zi/present/navigation.py does not register"
+    assert sorted(set(registered) - set(files)) == [], "zi/present/navigation.py registers files that do not exist"
     assert len(registered) == len(set(registered))
-    urls = [url for _, url in registered_pages()]
+    urls = [page.url_path for page in all_pages()]
     assert len(urls) == len(set(urls)), f"two pages share a url_path: {urls}"
     assert {"ringkasan", "bandingkan", "tren", "profil", "metodologi"} <= set(urls)
-    # no top-level page file: Streamlit would run it directly, bypassing dashboard.py (see its docstring)
+    assert [page.title for page in all_pages() if page.default] == ["Ringkasan"]
+
+
+def test_the_script_streamlit_runs_has_no_pages_folder_beside_it():
+    """dashboard.py only names zi/app.py (see its docstring): a `pages` folder beside the script a
+    session runs makes Streamlit start that session as a legacy multipage app."""
+    app = [
+        node.value
+        for node in ast.walk(ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["app"]
+    ]
+    assert len(app) == 1 and ast.unparse(app[0]) == f"st.App('{ENTRY.relative_to(ROOT)}')"
+    assert ENTRY.is_file() and not (ENTRY.parent / "pages").exists()
+    # no top-level page file either: Streamlit would run it directly, bypassing the page list
     assert not list((ROOT / "pages").glob("*.py"))
 
 

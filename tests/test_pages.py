@@ -3,8 +3,9 @@ good and bad, empty selections, one colour per province, and the CSV / image dow
 
 Numbers asserted here come from the hand-made fixture (`tests/fixtures/dashboard/README.md`); the
 bundled sample is used only for what must differ on it (the *data contoh* notice, sub-area detail).
-A page is opened either through `dashboard.py` (st.navigation, the sidebar) or, to open it the way a
-copied link does (a fresh session whose first run carries the query string), from its own file.
+A page is opened either through `zi/app.py` (the script dashboard.py serves: st.navigation, the
+sidebar) or, to open it the way a copied link does (a fresh session whose first run carries the
+query string), from its own file.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from zi.present.labels import SAMPLE_NOTICE
+from zi.present.navigation import all_pages
 
 pytest_plugins = ["dashboard_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = "zi/app.py"  # the script every session runs (dashboard.py only names it)
 PAGES = {
     "ringkasan": ("pages/dasbor/ringkasan.py", "Ringkasan"),
     "bandingkan": ("pages/dasbor/bandingkan.py", "Bandingkan Provinsi"),
@@ -67,12 +70,12 @@ def full_error_details():
 
 @pytest.fixture
 def open_page(monkeypatch):
-    """open_page(db, page=None, **params): a fresh session on `dashboard.py` (page None) or on a page
-    file, with the link's query parameters, after its first run."""
+    """open_page(db, page=None, **params): a fresh session on the app (`zi/app.py`, page None) or on
+    a page file, with the link's query parameters, after its first run."""
 
     def run(db: Path, page: str | None = None, **params) -> AppTest:
         monkeypatch.setenv("ZI_DB", str(db))
-        script = ROOT / (PAGES[page][0] if page in PAGES else page or "dashboard.py")
+        script = ROOT / (PAGES[page][0] if page in PAGES else page or APP)
         at = AppTest.from_file(str(script), default_timeout=60)
         at.query_params.update(params)
         return at.run()
@@ -82,11 +85,11 @@ def open_page(monkeypatch):
 
 @pytest.fixture
 def navigate(monkeypatch):
-    """navigate(db): a session on dashboard.py, then `go(page)` switches through st.navigation."""
+    """navigate(db): a session on the app (`zi/app.py`), then `go(page)` switches through st.navigation."""
 
     def start(db: Path) -> AppTest:
         monkeypatch.setenv("ZI_DB", str(db))
-        return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+        return AppTest.from_file(str(ROOT / APP), default_timeout=60).run()
 
     return start
 
@@ -209,7 +212,7 @@ def test_every_page_through_the_navigation_on_the_fixture(navigate, fixture_db):
     caption = f"Data per {loaded_on(fixture_db)}, sumber: rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"
     for page, (path, title) in PAGES.items():
         if page != "ringkasan":
-            at.switch_page(path).run()
+            at.switch_page(str(ROOT / path)).run()  # relative to zi/app.py otherwise
         no_exception(at)
         assert [t.value for t in at.title] == [title]
         captions = [literal(c.value) for c in at.caption]
@@ -231,7 +234,7 @@ def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
     at = navigate(sample_db)
     for page, (path, title) in PAGES.items():
         if page != "ringkasan":
-            at.switch_page(path).run()
+            at.switch_page(str(ROOT / path)).run()  # relative to zi/app.py otherwise
         no_exception(at)
         assert [t.value for t in at.title] == [title]
         assert SAMPLE_NOTICE in [w.value for w in at.warning], page
@@ -241,11 +244,7 @@ def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
         ], page
 
 
-def registered_pages() -> list[str]:
-    return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("path", registered_pages())
+@pytest.mark.parametrize("path", [page.file for page in all_pages()])
 def test_every_registered_page_runs_without_exception(open_page, fixture_db, path):
     """Also the pages other features add: each one opened fresh on the fixture warehouse."""
     at = open_page(fixture_db, path)
@@ -495,7 +494,7 @@ def test_bandingkan_csv_is_for_excel_and_neutralises_formulas(open_page, fixture
 
 def test_bandingkan_chart_toolbar_downloads_png_or_svg_at_presentation_size(navigate, fixture_db):
     at = navigate(fixture_db)
-    at.switch_page(PAGES["bandingkan"][0]).run()
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
     configs = [c["config"] for c in charts(at)]
     assert len(configs) == 4
     for config in configs:
