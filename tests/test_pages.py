@@ -629,7 +629,7 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
 
 def test_profil_province_pick(open_page, fixture_db):
     at = open_page(fixture_db, "profil")
-    at.selectbox(key="provinsi").set_value(32).run()
+    at.selectbox(key="provinsi_unit").set_value(32).run()
     no_exception(at)
     assert at.selectbox(key="unit").options == [
         "Inspektorat — Kabupaten Bandung",
@@ -647,6 +647,34 @@ def test_profil_link_selects_unit_and_year(open_page, fixture_db):
     assert [literal(s.value) for s in at.subheader][0] == "Inspektorat — Pemprov Jawa Barat, 2023"
     assert metrics(at) == {"Nilai total TPI": "84,00", "Nilai total TPN": "78,00"}
     assert [s.value for s in at.success] == ["Predikat: Menuju WBK"]
+
+
+def test_profil_link_with_its_own_province_key(open_page, fixture_db):
+    """`provinsi_unit` (one province) beside `provinsi` (several, the other pages): a link of either opens it."""
+    at = open_page(fixture_db, "profil", provinsi_unit="Jawa Barat", unit="Inspektorat — Pemprov Jawa Barat", tahun_unit="2023")
+    no_exception(at)
+    assert link_notices(at) == []
+    assert at.selectbox(key="provinsi_unit").value == 32
+    assert [literal(s.value) for s in at.subheader][0] == "Inspektorat — Pemprov Jawa Barat, 2023"
+    bad = open_page(fixture_db, "profil", provinsi_unit="Atlantis")
+    assert link_notices(bad) == ["Nilai tautan 'provinsi_unit' tidak dikenal (Atlantis); memakai pilihan bawaan."]
+    assert bad.selectbox(key="provinsi_unit").value == 62
+    several = open_page(fixture_db, "profil", provinsi=["Atlantis", "Bali", "Jawa Barat"])  # a multi page's link
+    assert link_notices(several) == ["Nilai tautan 'provinsi' tidak dikenal (Atlantis); memakai Bali."]
+    assert several.selectbox(key="provinsi_unit").value == 51
+
+
+def test_single_province_pages_start_from_the_provinces_chosen_before(navigate, fixture_db):
+    at = navigate(fixture_db)
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
+    at.multiselect(key="provinsi").set_value([51, 32]).run()
+    for path in (PAGES["profil"][0], "pages/kaji_tiru/prioritas.py"):
+        at.switch_page(str(ROOT / path)).run()
+        no_exception(at)
+        assert at.selectbox(key="provinsi_unit").value == 51, path
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
+    assert at.multiselect(key="provinsi").value == [51, 32]  # each key keeps its own choice
+    # (a choice on a page is written to the URL by the browser, not by AppTest: see test_e2e)
 
 
 def test_profil_bad_link_falls_back_with_notices(open_page, fixture_db):
@@ -714,7 +742,8 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
 
 # -- the province picker across pages --------------------------------------------------------------------
 def _province_pickers():
-    """A multiselect page, then the Profil selectbox, then a multiselect page: one URL key `provinsi`."""
+    """A multiselect page (key `provinsi`), then the Profil selectbox (key `provinsi_unit`), then a
+    multiselect page again."""
     import streamlit as st
 
     from zi.present import ui
@@ -740,9 +769,8 @@ def test_province_choice_is_carried_between_picker_types(monkeypatch, fixture_db
     at.session_state["step"] = 2
     at.run()
     no_exception(at)
-    # back on a multiselect: no exception; it starts from its default (a browser may seed it from
-    # the URL that the selectbox left, `provinsi=Jawa+Barat`; AppTest does not carry that URL over)
-    assert [t.value for t in at.text] in (["[62, 32]"], ["[32]"])
+    # back on a multiselect: its own choice, kept while the selectbox was shown
+    assert [t.value for t in at.text] == ["[32, 51]"]
 
 
 def _large_table():

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = DATA_DIR / "sample"
 SEED_PRACTICES = DATA_DIR / "praktik_baik.csv"  # real, sourced good practices (not sample data)
 DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
+PROVINCES_KEY = "provinsi"  # widget and URL key of several provinces (a list of codes)
+PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Prioritas, Belajar, Simulasi
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
 MONTHS = (
@@ -144,47 +146,64 @@ def notice_if_invalid(key: str, valid_labels: list[str], fallback: str, allow_em
         st.info(f"Nilai tautan '{key}' tidak dikenal ({markdown_text(', '.join(bad))}); {fallback}.", icon=":material/link_off:")
 
 
-def _carry_over_provinces(key: str, names: dict[int, str], multi: bool) -> None:
-    """One URL key, two widget types: most pages pick provinces with a multiselect, Profil with a
-    selectbox. Streamlit keeps a keyed widget's value across pages, so after navigating it would hand
-    a list to the selectbox (written to the URL as `provinsi=[32, 51]`) or a single code to a
-    multiselect (TypeError). Carry the first chosen province to a single picker; let a multi picker
-    start from its default."""
-    if key not in st.session_state:
-        return
-    value = st.session_state[key]
-    if multi and not isinstance(value, list):
-        del st.session_state[key]
-    elif not multi and isinstance(value, list):
-        chosen = [code for code in value if code in names]
-        if chosen:
-            st.session_state[key] = chosen[0]
-        else:
-            del st.session_state[key]
-
-
-def province_filter(wh: Warehouse, key: str = "provinsi", multi: bool = True, label: str = "Provinsi") -> list[int]:
+def province_filter(wh: Warehouse, multi: bool = True, label: str = "Provinsi") -> list[int]:
+    """The provinces a page shows: several (a multiselect, URL key `provinsi`) or, with `multi=False`,
+    one (a selectbox, URL key `provinsi_unit`). Two keys because a widget key holds one type: Streamlit
+    keeps a bound widget's value across pages, and one key for both once handed a list to a selectbox."""
     available = queries.provinces_available(wh)
-    names = dict(zip(available["province_code"].astype(int), available["province"]))
+    names = dict(zip(available["province_code"].astype(int), available["province"], strict=True))
     defaults = [code for code in DEFAULT_PROVINCES if code in names] or list(names)[:2]
+    if not multi:
+        return _one_province(names, defaults[0], label)
     # a multiselect keeps the link's known provinces and drops the rest; the notice says which happens
-    kept = multi and any(value in names.values() for value in st.query_params.get_all(key))
+    kept = any(value in names.values() for value in st.query_params.get_all(PROVINCES_KEY))
     notice_if_invalid(
-        key, list(names.values()), "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan", allow_empty=multi
+        PROVINCES_KEY,
+        list(names.values()),
+        "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan",
+        allow_empty=True,
     )
-    _carry_over_provinces(key, names, multi)
-    if multi:
-        return st.multiselect(
-            label,
-            list(names),
-            default=defaults,
-            format_func=names.get,
-            key=key,
-            bind="query-params",
-            help="Pilih dua provinsi atau lebih untuk dibandingkan",
-        )
+    return st.multiselect(
+        label,
+        list(names),
+        default=defaults,
+        format_func=names.__getitem__,
+        key=PROVINCES_KEY,
+        bind="query-params",
+        help="Pilih dua provinsi atau lebih untuk dibandingkan",
+    )
+
+
+def _one_province(names: dict[int, str], default: int, label: str) -> list[int]:
+    """One province: the link's `provinsi_unit` if it names a known one; else the one chosen earlier
+    in this session (a page switch drops the URL parameter, and Streamlit may lose a value that came
+    from the session state when the page changes); else the first known province of `provinsi` (a link
+    copied before this picker had its own key, or the provinces chosen on another page); else the
+    default. It is put in the session state and in the URL (a copied link reopens it) before the
+    widget exists, with no widget default beside it: Streamlit warns when a value comes from both."""
+    notice_if_invalid(PROVINCE_KEY, list(names.values()), "memakai pilihan bawaan")
+    from_link = st.query_params.get_all(PROVINCES_KEY)  # not bound on this page: ours to read and drop
+    if from_link:
+        known = [value for value in from_link if value in names.values()]
+        notice_if_invalid(PROVINCES_KEY, list(names.values()), f"memakai {known[0]}" if known else "memakai pilihan bawaan")
+        del st.query_params[PROVINCES_KEY]
+    if st.query_params.get(PROVINCE_KEY) not in names.values():  # the link names none, or the page just changed
+        earlier = st.session_state.get(PROVINCE_KEY)
+        codes = {name: code for code, name in names.items()}
+        carried = [codes[v] for v in from_link if v in codes] or [
+            c for c in st.session_state.get(PROVINCES_KEY, []) if c in names
+        ]
+        start = earlier if earlier in names else carried[0] if carried else default
+        st.session_state[PROVINCE_KEY] = start
+        st.query_params[PROVINCE_KEY] = names[start]
     chosen = st.selectbox(
-        label, list(names), index=list(names).index(defaults[0]), format_func=names.get, key=key, bind="query-params"
+        label,
+        list(names),
+        index=None,
+        format_func=names.__getitem__,
+        key=PROVINCE_KEY,
+        bind="query-params",
+        placeholder="Pilih provinsi",
     )
     return [chosen] if chosen is not None else []
 
