@@ -30,6 +30,7 @@ SEED_PRACTICES = DATA_DIR / "praktik_baik.csv"  # real, sourced good practices (
 DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
 PROVINCES_KEY = "provinsi"  # widget and URL key of several provinces (a list of codes)
 PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Prioritas, Belajar, Simulasi
+CHOSEN_PROVINCE = "provinsi_unit_terakhir"  # session: the last one chosen there, for the next such page
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
 MONTHS = (
@@ -175,37 +176,34 @@ def province_filter(wh: Warehouse, multi: bool = True, label: str = "Provinsi") 
 
 
 def _one_province(names: dict[int, str], default: int, label: str) -> list[int]:
-    """One province: the link's `provinsi_unit` if it names a known one; else the one chosen earlier
-    in this session (a page switch drops the URL parameter, and Streamlit may lose a value that came
-    from the session state when the page changes); else the first known province of `provinsi` (a link
-    copied before this picker had its own key, or the provinces chosen on another page); else the
-    default. It is put in the session state and in the URL (a copied link reopens it) before the
-    widget exists, with no widget default beside it: Streamlit warns when a value comes from both."""
+    """One province: the link's `provinsi_unit`; else the one chosen earlier in this session (a page
+    switch drops the URL parameter); else the first known province of `provinsi` (a link copied
+    before this picker had its own key, or the provinces chosen on another page); else the default.
+
+    Kept in the URL by this function, not by Streamlit's binding: a bound selectbox needs no default
+    to take a value set from the session state without a warning, and then it can be cleared, while
+    its URL parameter can no longer be set. Here the start is the widget's default (never set
+    through the session state), the widget cannot be cleared, and the choice is written to the URL
+    on every run, so a copied link reopens it."""
     notice_if_invalid(PROVINCE_KEY, list(names.values()), "memakai pilihan bawaan")
     from_link = st.query_params.get_all(PROVINCES_KEY)  # not bound on this page: ours to read and drop
     if from_link:
         known = [value for value in from_link if value in names.values()]
         notice_if_invalid(PROVINCES_KEY, list(names.values()), f"memakai {known[0]}" if known else "memakai pilihan bawaan")
         del st.query_params[PROVINCES_KEY]
-    if st.query_params.get(PROVINCE_KEY) not in names.values():  # the link names none, or the page just changed
-        earlier = st.session_state.get(PROVINCE_KEY)
-        codes = {name: code for code, name in names.items()}
-        carried = [codes[v] for v in from_link if v in codes] or [
-            c for c in st.session_state.get(PROVINCES_KEY, []) if c in names
-        ]
-        start = earlier if earlier in names else carried[0] if carried else default
-        st.session_state[PROVINCE_KEY] = start
-        st.query_params[PROVINCE_KEY] = names[start]
-    chosen = st.selectbox(
-        label,
-        list(names),
-        index=None,
-        format_func=names.__getitem__,
-        key=PROVINCE_KEY,
-        bind="query-params",
-        placeholder="Pilih provinsi",
-    )
-    return [chosen] if chosen is not None else []
+    codes = {name: code for code, name in names.items()}
+    candidates = [
+        codes.get(st.query_params.get(PROVINCE_KEY, "")),
+        st.session_state.get(CHOSEN_PROVINCE),
+        *(codes.get(value) for value in from_link),
+        *st.session_state.get(PROVINCES_KEY, []),
+    ]
+    start = next((code for code in candidates if code in names), default)
+    options = list(names)
+    chosen = st.selectbox(label, options, index=options.index(start), format_func=names.__getitem__, key=PROVINCE_KEY)
+    st.session_state[CHOSEN_PROVINCE] = chosen
+    st.query_params[PROVINCE_KEY] = names[chosen]
+    return [chosen]
 
 
 def year_filter(wh: Warehouse, key: str = "tahun", label: str = "Tahun penilaian", default: int | None = None) -> int:
