@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -146,6 +147,20 @@ def table(at: AppTest, column: str):
     raise AssertionError(f"no table with column {column!r}: {[list(f.value.columns) for f in at.dataframe]}")
 
 
+def shown(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table with this column as the browser draws it: the Styler's display text (dates
+    and rank changes formatted), not the values underneath, which AppTest's `.value` gives."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            styler = frame.proto.arrow_data.styler
+            assert styler.display_values, f"table with {column!r} is not styled"
+            return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+    raise AssertionError(f"no table with column {column!r}")
+
+
+MOMENT = re.compile(rf"[1-3]?\d ({'|'.join(MONTHS)}) 20\d\d [0-2]\d\.[0-5]\d")  # '2 Desember 2026 00.03'
+
+
 def open_sections(at: AppTest, *keys: str) -> AppTest:
     """Open on-demand sections (zi.present.ui.on_demand) as a user's click does: the section's state set, the
     page run again."""
@@ -190,13 +205,13 @@ def trace_colour(trace: dict) -> str | None:
 
 
 def loaded_on(db: Path) -> str:
-    """'27 November 2026': the load date as the caption must write it (months spelled out here)."""
+    """'27 November 2026 14.05': the last load as the caption must write it (months spelled out here)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         moment = con.execute("SELECT max(loaded_at) FROM provenance").fetchone()[0]
     finally:
         con.close()
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment.hour:02d}.{moment.minute:02d}"
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -266,6 +281,7 @@ def test_ringkasan_default_view(navigate, fixture_db):
     no_exception(at)
     # 2024, TPI, Pemprov: Kalteng mean 82.33 rank 1 (up from 2), Jabar 73 rank 2 (down from 1)
     assert ranking(at) == [(1, 1, KALTENG, 3, 1, 0), (2, -1, JABAR, 3, 1, 1)]
+    assert shown(at, "Peringkat")["Perubahan peringkat"].tolist() == ["▲ 1", "▼ 1"]  # the CSV keeps 1 and -1
     assert metrics(at) == {
         "Provinsi dengan data": "2",
         "Unit membangun ZI": "6",
@@ -285,6 +301,7 @@ def test_ringkasan_widgets_change_the_view(navigate, fixture_db):
     no_exception(at)
     # 2023 TPI: Jabar 79.75, Kalteng 63, Bali 58; no 2022, so no rank change
     assert ranking(at) == [(1, None, JABAR, 2, 1, 0), (2, None, KALTENG, 2, 1, 0), (3, None, "Bali", 1, 0, 0)]
+    assert shown(at, "Peringkat")["Perubahan peringkat"].tolist() == ["–", "–", "–"]
     assert metrics(at)["Provinsi dengan data"] == "3"
     at.segmented_control(key="tahap").set_value("TPN").run()
     # 2023 TPN: Jabar 78, Kalteng 57; Bali has no TPN row (listed, unranked)
@@ -607,6 +624,16 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
     profile = chart(at, "Capaian area pengungkit per tahap")
     assert [t["name"] for t in profile["data"]] == ["TPI (Tim Penilai Internal)", "TPN (Tim Penilai Nasional)"]
     assert [values[:2] for values in xy(profile["data"][0])] == [["MP (P)", "MP (R)"], [80.0, 80.0]]
+    # no label on another: values inside the bars' ends, the WBK/WBBM lines behind the bars and named
+    # in the right margin (x past the plot's right edge, paper coordinates)
+    assert {(t["textposition"], t["insidetextanchor"]) for t in profile["data"]} == {("inside", "end")}
+    lines = profile["layout"]["shapes"]
+    assert [(s["y0"], s["layer"]) for s in lines] == [(60.0, "below"), (75.0, "below")]
+    names = profile["layout"]["annotations"]
+    assert [(a["text"], a["xref"], a["x"] >= 1, a["xanchor"]) for a in names] == [
+        ("syarat WBK<br>60 %", "x domain", True, "left"),
+        ("syarat WBBM<br>75 %", "x domain", True, "left"),
+    ]
     conditions = table(at, "Kekurangan (poin)")
     failing = conditions[(conditions["Tahap"] == "TPI") & ~conditions["Terpenuhi"]]
     assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"])) == [("WBBM", 1.0), ("WBBM", 1.0)]
@@ -703,6 +730,7 @@ def test_profil_csv_downloads(open_page, fixture_db, downloads):
     origin = csv_rows(files["zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"])
     assert origin[0][:4] == ["Tahun", "Tahap", "File", "Baris"]
     assert origin[1][:4] == ["2024", "TPI", "rekap_jabar.csv", "8"]
+    assert shown(at, "SHA-256")["Dimuat"].tolist() == [loaded_on(fixture_db)]  # to the minute, months in words
 
 
 def test_profil_shows_subarea_detail_on_the_sample(open_page, sample_db):
@@ -724,6 +752,8 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
     assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [
         [1, 16, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"]
     ]
+    assert shown(at, "Rekap baru")["Waktu"].tolist() == [loaded_on(fixture_db)]
+    assert MOMENT.fullmatch(loaded_on(fixture_db))
     files = downloads(open_sections(at, "metodologi_file"))
     assert {
         "zi_metodologi_ambang.csv",

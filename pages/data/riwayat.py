@@ -8,7 +8,7 @@ import streamlit as st
 from zi.desk import auth, load_report, uploads
 from zi.query import queries
 from zi.present import ui
-from zi.present.labels import markdown_text
+from zi.present.labels import markdown_text, moment_text
 from zi.domain.rules import load_rules
 
 CONFIRM = "riwayat_konfirmasi"  # session: the version a rollback waits to be confirmed for
@@ -38,7 +38,7 @@ ui.show_table(history, ("riwayat_muatan",), columns={
 st.caption("Untuk rollback, *baru* menghitung baris yang dipulihkan dan *diganti* baris yang dikeluarkan ke riwayat.")
 
 st.subheader("Apa yang diubah satu muatan")
-labels = {int(r.load_id): f"#{r.load_id} · {r.loaded_at:%d-%m-%Y %H:%M} · {r.loaded_by or '–'}" + (f" · {r.note}" if pd.notna(r.note) else "")
+labels = {int(r.load_id): f"#{r.load_id} · {moment_text(r.loaded_at, short=True)} · {r.loaded_by or '–'}" + (f" · {r.note}" if pd.notna(r.note) else "")
           for r in history.itertuples()}
 load_id = st.selectbox("Muatan", list(labels), format_func=labels.get, key="riwayat_pilih_muatan")
 
@@ -77,7 +77,7 @@ if not access.can_edit:
     ui.empty_notice("Akun Anda hanya dapat melihat. Pengembalian versi dilakukan oleh penyunting.")
     st.stop()
 when = dict(zip(history["load_id"].astype(int), history["loaded_at"]))
-options = {v.load_id: f"Keadaan setelah muatan #{v.load_id}" + (f" ({when[v.load_id]:%d-%m-%Y %H:%M})" if v.load_id in when else "")
+options = {v.load_id: f"Keadaan setelah muatan #{v.load_id}" + (f" ({moment_text(when[v.load_id], short=True)})" if v.load_id in when else "")
            for v in kept}
 version = st.selectbox("Versi tersimpan", list(options), format_func=options.get, key="riwayat_versi")
 undone = sorted(i for i in labels if i > version)

@@ -7,11 +7,12 @@ Pages stay short: widgets from here -> a function of `zi.query.queries` -> a fun
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +21,8 @@ from streamlit.delta_generator import DeltaGenerator
 from zi.desk import auth
 from zi.domain.rules import DATA_DIR, STAGES
 from zi.present.exports import csv_for_excel, slug
-from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text
+from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text, moment_text
+from zi.present.labels import date_text as date_text  # zi.meeting.pack takes it from here
 from zi.query import dataset, queries
 from zi.query.db import Warehouse, file_version
 
@@ -33,20 +35,6 @@ PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Priorita
 CHOSEN_PROVINCE = "provinsi_unit_terakhir"  # session: the last one chosen there, for the next such page
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def db_path() -> Path:
@@ -112,12 +100,6 @@ def build_sample_warehouse(path: Path) -> None:
         st.stop()
 
 
-def date_text(moment: dt.datetime | pd.Timestamp | None) -> str:
-    if moment is None or pd.isna(moment):
-        return "–"
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
 def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
     """Title, the data-as-of line with sources, and the sample notice while sample data is shown."""
     st.title(title)
@@ -131,7 +113,7 @@ def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
         files = f"{status['file_count']} berkas ({', '.join(files.split(', ')[:3])}, …)"
     # file names are the uploaders' own: shown literally, never as Markdown (a name may hold a link)
     st.caption(
-        f"Data per {date_text(status['loaded_at'])}, sumber: {markdown_text(files)}"
+        f"Data per {moment_text(status['loaded_at'])}, sumber: {markdown_text(files)}"
         + (" — **data contoh**" if status["has_sample"] else "")
     )
     return status
@@ -301,15 +283,25 @@ def show_chart(fig, *name: object) -> None:
 
 
 def show_table(
-    frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None = None, decimals: int = 2, key: str | None = None
+    frame: pd.DataFrame,
+    name: tuple,
+    columns: dict[str, str] | None = None,
+    decimals: int = 2,
+    key: str | None = None,
+    formats: dict[str, Callable[[Any], str]] | None = None,
 ) -> None:
-    """A table with Indonesian headers and decimal comma, and its CSV download for Excel.
-    `name` is a tuple of parts naming the table (see slug), used for the file and widget keys."""
+    """A table with Indonesian headers, decimal comma and dates as '2 Desember 2026 00.03', and its
+    CSV download for Excel. `name` is a tuple of parts naming the table (see slug), used for the file
+    and widget keys; `formats` shows a column's values through a function of zi.present.labels
+    (e.g. rank_change_text) while the table sorts, and the CSV holds, the values themselves."""
     name = slug(*name)
     labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
     shown = frame.rename(columns=labels)
-    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-    text = [c for c in shown.columns if c not in numeric]
+    own = {labels[c]: format_ for c, format_ in (formats or {}).items()}
+    moments = [c for c in shown.columns if pd.api.types.is_datetime64_any_dtype(shown[c]) and c not in own]
+    own |= dict.fromkeys(moments, moment_text)
+    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c]) and c not in own]
+    text = [c for c in shown.columns if c not in numeric and c not in own]
     # st.dataframe draws a missing cell as "None" whatever a Styler's na_rep says: text columns get "–"
     # in the displayed copy (numbers keep their type, so they still sort as numbers; the CSV keeps empties)
     display = shown.copy()
@@ -320,8 +312,12 @@ def show_table(
         styled = display.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–").format(
             na_rep="–", subset=text
         )
+        for column, format_ in own.items():  # shown formatted, kept as they are underneath: times sort in time order
+            styled = styled.format(format_, subset=[column])
         st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
     else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
+        for column, format_ in own.items():
+            display[column] = display[column].map(format_)
         st.dataframe(
             display,
             hide_index=True,
