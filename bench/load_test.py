@@ -71,9 +71,17 @@ window.__ziPlotted = () => JSON.stringify(
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
     )
-    mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
+    mem = next(
+        (int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+        0.0,
+    )
     import streamlit
 
     return (
@@ -108,9 +116,8 @@ def descendants(root: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                with open(f"/proc/{entry}/stat") as stat:
-                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            with contextlib.suppress(OSError, IndexError), open(f"/proc/{entry}/stat") as stat:
+                children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
     found, stack = set(), [root]
     while stack:
         for child in children.get(stack.pop(), []):
@@ -335,7 +342,7 @@ async def drive(base: str, server: subprocess.Popen, db: Path, swap_data: Path, 
             sessions = [session(i, browser, shared, base, args, years, results, swap) for i in range(args.sessions)]
             try:
                 await asyncio.wait_for(asyncio.gather(*sessions), timeout=args.cap)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 results.failures[-1] = f"the run hit its cap of {args.cap} s; unfinished sessions were stopped"
             # If every session failed early the swap has not started: start it so its figures exist.
             swap.set()
@@ -436,7 +443,7 @@ def main() -> None:
         print(f"reruns before the swap           {spread(results.reruns['before'])}")
         print(f"reruns started during the swap   {spread(results.reruns['during'])}")
         print(f"reruns after the swap            {spread(results.reruns['after'])}")
-        print(f"reruns, all                      {spread(sum(results.reruns.values(), []))}")
+        print(f"reruns, all                      {spread([n for runs in results.reruns.values() for n in runs])}")
         if results.swap_started is not None:
             print(
                 f"swap: `python -m etl load` from {results.swap_started:.1f} s to {results.swap_finished:.1f} s "

@@ -67,9 +67,17 @@ def machine() -> str:
     import duckdb
 
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
     )
-    mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
+    mem = next(
+        (int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+        0.0,
+    )
     return (
         f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__}, pandas {pd.__version__}"
@@ -227,7 +235,7 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
         long = rows.melt(
             id_vars=["province_code", "rubric"], value_vars=[a.lower() for a in AREAS], var_name="area", value_name="points"
         )
-        long["weight"] = [weights[key] for key in zip(long["rubric"], long["area"])]
+        long["weight"] = [weights[key] for key in zip(long["rubric"], long["area"], strict=True)]
         long["pct"] = 100 * long["points"] / long["weight"]
         return (
             long.groupby(["province_code", "area"])
@@ -322,7 +330,7 @@ def main() -> None:
         if params is None:
             print(f"{name:<22} {label}")
             continue
-        ms, cpu, n = timed(lambda: wh.query(name, **params), args.runs)
+        ms, cpu, n = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
         medians[(name, label)] = ms
         print(f"{name:<22} {label:<38} {n:>7} {ms:>8.1f} {cpu:>8.1f}{'  > target' if ms > TARGET_MS else ''}")
     print()
@@ -345,7 +353,7 @@ def main() -> None:
     for label, (function, name, params) in pandas_cases(rekap, pool).items():
         pandas_ms, _, _ = timed(function, args.runs)
         params = {n: params[n] for n in names_in(sql(name))}
-        ours_ms, _, _ = timed(lambda: wh.query(name, **params), args.runs)
+        ours_ms, _, _ = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
         print(f"{label:<36} {pandas_ms:>10.1f} {ours_ms:>13.1f} {ours_ms / pandas_ms:>16.2f}x")
     wh.close()
 

@@ -74,7 +74,7 @@ def test_a_refused_file_shows_every_problem_located_and_writes_nothing(desk_db):
     assert any("Ditolak: 3 masalah" in e.value for e in at.error)
     problems = next(f for f in frames(at) if "Masalah" in f.columns)
     assert list(problems.columns) == ["File", "Sheet", "Baris", "Kolom", "Nilai", "Masalah"]
-    located = set(zip(problems["File"], problems["Baris"], problems["Kolom"], problems["Nilai"]))
+    located = set(zip(problems["File"], problems["Baris"], problems["Kolom"], problems["Nilai"], strict=True))
     assert {
         ("rekap_salah.csv", 2, "provinsi", "Atlantis"),
         ("rekap_salah.csv", 3, "tahap", "TPX"),

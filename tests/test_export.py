@@ -80,7 +80,7 @@ def both(built):
 
 # -- layout ---------------------------------------------------------------------------------------
 def test_export_is_a_hive_partitioned_parquet_dataset_with_a_manifest(built):
-    db, out = built
+    _db, out = built
     assert out.is_symlink() and (out / dataset.MANIFEST).is_file()
     manifest = json.loads((out / dataset.MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["relations"]) == set(dataset.RELATIONS)
@@ -187,7 +187,7 @@ def test_every_query_returns_the_same_frame_on_file_and_dataset(both, name):
 
 def test_the_history_queries_compare_something(both):
     """The equality above is not vacuous for the load pages: a replaced row and added rows exist."""
-    file, parquet = both
+    _file, parquet = both
     assert len(parquet.query("load_replaced", load_id=2)) == 2  # old and new side of the corrected row
     assert len(parquet.query("load_added", load_id=2, limit=100)) == 1
     assert len(parquet.query("load_history")) == 2

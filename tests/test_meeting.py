@@ -179,7 +179,7 @@ def test_deck_is_16_9_with_a_slide_per_section(slides, pack):
 
 def chart_slides(slides, pack):
     """(section, chart) for every slide that has a chart, in order."""
-    for slide, section in zip(list(slides.slides)[2:], pack.sections):
+    for slide, section in zip(list(slides.slides)[2:], pack.sections, strict=False):
         for shape in slide.shapes:
             if shape.has_chart:
                 yield section, shape.chart
@@ -194,8 +194,8 @@ def test_every_chart_is_native_and_holds_the_pack_data(slides, pack):
         assert [s.name for s in series] == [s.name for s in section.chart.series]
         for plot in chart.plots:
             assert tuple(str(c) for c in plot.categories) == section.chart.categories
-        for drawn, expected in zip(series, section.chart.series):
-            assert all(close(a, b) for a, b in zip(drawn.values, expected.values)), (section.key, drawn.name)
+        for drawn, expected in zip(series, section.chart.series, strict=False):
+            assert all(close(a, b) for a, b in zip(drawn.values, expected.values, strict=False)), (section.key, drawn.name)
     area = dict(found)[pack.section("area")]
     assert [type(p).__name__ for p in area.plots] == ["BarPlot", "LinePlot"]  # peer mean as a line over the bars
 
@@ -212,15 +212,15 @@ def test_chart_data_equals_the_query_results(slides, pack, sample_wh):
     assert [str(c) for c in chart.plots[0].categories] == list(AREAS)
     for name, rows in achievement.groupby("province"):
         values = rows.set_index("area")["pct"]
-        assert all(close(v, values[a]) for v, a in zip(series(chart, name).values, AREAS)), name
+        assert all(close(v, values[a]) for v, a in zip(series(chart, name).values, AREAS, strict=False)), name
 
     trend = queries.province_trend(sample_wh, "TPI", "provinsi", codes)
     chart = charts_by_key["tren"]
     years = [int(c) for c in chart.plots[0].categories]
     assert years == sorted(trend["year"].unique())
     for name, rows in trend.groupby("province"):
-        values = dict(zip(rows["year"], rows["mean_pct"]))
-        assert all(close(v, values.get(y)) for v, y in zip(series(chart, name).values, years)), name
+        values = dict(zip(rows["year"], rows["mean_pct"], strict=False))
+        assert all(close(v, values.get(y)) for v, y in zip(series(chart, name).values, years, strict=False)), name
     for predicate, minimum in load_rules().total_thresholds(load_rules().rubric_for_year(2024)).items():
         line = next(s for s in chart.plots[0].series if s.name.startswith(f"Ambang {predicate}"))
         assert set(line.values) == {minimum}  # rubric total is 100, so % of maximum = points
@@ -235,7 +235,7 @@ def test_chart_data_equals_the_query_results(slides, pack, sample_wh):
     items = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG]).head(meeting.ITEMS_SHOWN)
     chart = charts_by_key["prioritas"]
     assert [str(c).split(" · ")[0] for c in chart.plots[0].categories] == items["code"].tolist()
-    assert all(close(a, b) for a, b in zip(chart.plots[0].series[0].values, items["recoverable"]))
+    assert all(close(a, b) for a, b in zip(chart.plots[0].series[0].values, items["recoverable"], strict=False))
 
 
 def test_embedded_chart_workbooks_hold_no_formulas(slides, plain_slides):
@@ -266,7 +266,8 @@ def test_no_sample_mark_without_sample_data(plain_slides, plain_pack):
 
 def test_speaker_notes_carry_the_key_numbers(slides, pack, sample_wh):
     notes = {
-        section.key: slide.notes_slide.notes_text_frame.text for slide, section in zip(list(slides.slides)[2:], pack.sections)
+        section.key: slide.notes_slide.notes_text_frame.text
+        for slide, section in zip(list(slides.slides)[2:], pack.sections, strict=False)
     }
     assert all(notes[s.key] for s in pack.sections if not s.empty)
     summary = queries.province_summary(sample_wh, 2024, "TPI", "provinsi").set_index("province_code")

@@ -381,10 +381,10 @@ def test_bandingkan_default_view(open_page, fixture_db):
     assert diff[DIFF].round(2).tolist() == [3.33, -13.33, -13.33, -13.33, -6.67, -13.33]
     bars = chart(at, "Capaian per area perubahan")
     assert [t["name"] for t in bars["data"]] == [KALTENG, JABAR, "Rata-rata terpilih"]
-    kalteng = dict(zip(*xy(bars["data"][0])))
+    kalteng = dict(zip(*xy(bars["data"][0]), strict=True))
     assert kalteng["PW"] == pytest.approx(220 / 3) and kalteng["MP"] == pytest.approx(80.0)
     units = table(at, "Nilai total")  # "Nilai setiap unit kerja": by province code, then total
-    assert list(zip(units["Unit kerja"], units["Nilai total"])) == [
+    assert list(zip(units["Unit kerja"], units["Nilai total"], strict=True)) == [
         ("Inspektorat", 92.0),
         ("Dinas Kesehatan", 67.0),
         ('=HYPERLINK("x")', 60.0),
@@ -410,7 +410,7 @@ def test_bandingkan_widgets_change_the_view(open_page, fixture_db):
     at.multiselect(key="provinsi").set_value([62, 32]).run()
     at.segmented_control(key="tahap").set_value("TPN").run()
     units = table(at, "Nilai total")
-    assert sorted(zip(units["Provinsi"], units["Nilai total"])) == [(JABAR, 78.0), (KALTENG, 57.0)]
+    assert sorted(zip(units["Provinsi"], units["Nilai total"], strict=True)) == [(JABAR, 78.0), (KALTENG, 57.0)]
     at.segmented_control(key="tahap").set_value("TPI").run()
     at.selectbox(key="tahun").set_value(2024).run()
     at.segmented_control(key="cakupan").set_value("Dengan kab/kota").run()
@@ -636,7 +636,7 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
     ]
     conditions = table(at, "Kekurangan (poin)")
     failing = conditions[(conditions["Tahap"] == "TPI") & ~conditions["Terpenuhi"]]
-    assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"])) == [("WBBM", 1.0), ("WBBM", 1.0)]
+    assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"], strict=True)) == [("WBBM", 1.0), ("WBBM", 1.0)]
     at.selectbox(key="tahun_unit").set_value(2023).run()
     assert metrics(at) == {"Nilai total TPI": "60,00", "Nilai total TPN": "57,00"}
     assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][
@@ -746,7 +746,7 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
     no_exception(at)
     thresholds = table(at, "Ambang")
     wbk = thresholds[(thresholds["Rubrik"] == "PermenPANRB 90/2021") & (thresholds["Predikat"] == "WBK")]
-    assert dict(zip(wbk["Syarat"], wbk["Ambang"]))["total"] == 75.0
+    assert dict(zip(wbk["Syarat"], wbk["Ambang"], strict=True))["total"] == 75.0
     assert set(wbk["Syarat riwayat"]) == {"–"}  # WBK needs no earlier predicate: a dash, not "None"
     history = table(at, "Rekap baru")
     assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [

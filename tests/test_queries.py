@@ -210,7 +210,7 @@ def test_area_trend_per_year(wh):
     # one TPN unit per province-year: Jabar 70 % (2023) and 80 % (2024); Kalteng 50 % and 70 %
     assert len(t) == 24 and set(t["units"]) == {1}
     pct = {
-        (r.province_code, r.year): set(round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"])
+        (r.province_code, r.year): {round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"]}
         for r in t.itertuples()
     }
     assert pct == {(32, 2023): {70.0}, (32, 2024): {80.0}, (62, 2023): {50.0}, (62, 2024): {70.0}}

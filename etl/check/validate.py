@@ -118,9 +118,9 @@ def _register_rules(con, rules: Rules) -> None:
                 )
             )
             if indicator.survey:
-                low, high = rules.rubrics[rubric].survey_scale
+                _low, high = rules.rubrics[rubric].survey_scale
                 rows.append((rubric, f"{indicator.column}_indeks", "index", high, indicator.column))
-    table = pa.table(list(zip(*rows)), names=["rubric", "code", "level", "maximum", "parent"])
+    table = pa.table(list(zip(*rows, strict=False)), names=["rubric", "code", "level", "maximum", "parent"])
     con.register("arrow_rules", table)
     con.execute("CREATE OR REPLACE TEMP TABLE rule_cells AS SELECT * FROM arrow_rules")
     con.unregister("arrow_rules")
@@ -247,8 +247,8 @@ def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
         """  # conditions and columns are fixed above
     ).fetchall()
     for file, row, *cells in bad:
-        written = dict(zip(KEY_TEXT, cells))
-        for flag, (column, _, reason) in zip(cells[len(KEY_TEXT) :], checks):
+        written = dict(zip(KEY_TEXT, cells, strict=False))
+        for flag, (column, _, reason) in zip(cells[len(KEY_TEXT) :], checks, strict=False):
             if flag:
                 found.append(problem(file, row, column, written.get(column), reason))
     for file, row, raw in con.execute(
@@ -392,7 +392,7 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
             r = result.column
             if result.survey:
                 needed.append(((r,), (f"{r}_indeks",)))
-                low, high = rubric.survey_scale
+                _low, high = rubric.survey_scale
                 found += _rows(
                     con,
                     problem,

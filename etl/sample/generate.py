@@ -441,7 +441,7 @@ def _start_years(n: int, started: Sequence[int], pinned: dict[int, int], rng: np
         start[i] = year
     free = rng.permutation(np.setdiff1d(np.arange(n), list(pinned)))
     taken = 0
-    for year, count in zip(YEARS, started):
+    for year, count in zip(YEARS, started, strict=False):
         new = max(0, count - int((start <= year).sum()))
         start[free[taken : taken + new]] = year
         taken += new
@@ -500,7 +500,7 @@ def _demo_units(provinces: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.D
             )
         )
     units = pd.concat(frames, ignore_index=True)
-    row_of = {(c, u): i for i, (c, u) in enumerate(zip(units["province_code"], units["unit"]))}
+    row_of = {(c, u): i for i, (c, u) in enumerate(zip(units["province_code"], units["unit"], strict=False))}
     scripted = {(row_of[p.province, p.unit], year): LEVELS.index(level) for p in PINS for year, level in p.awards}
     return units, scripted
 
@@ -550,7 +550,7 @@ class _Layout:
         self.survey = [k for k, i in enumerate(self.items) if i.survey]
         self.key = np.array([offset_keys.index(i.area or i.parent) for i in self.items])
         profiles = [PROFILES.get(i.code) or PROFILES.get(i.half or i.level) or RESULT_PROFILE for i in self.items]
-        self.base, self.slope = (np.array(v) for v in zip(*profiles))
+        self.base, self.slope = (np.array(v) for v in zip(*profiles, strict=False))
         self.confirmed = spec.thresholds_confirmed
         self.conditions = {level: self._conditions(PREDICATES[level - 1]) for level in range(1, len(LEVELS))}
         self.floors = np.vstack([np.zeros(len(self.items))] + [self._floor(c) for c in self.conditions.values()])
@@ -873,7 +873,7 @@ def _notes(province: pd.Series, units: pd.DataFrame) -> list[str]:
         "Nilai dalam poin menurut bobot rubrik pada kolom Rubrik.",
         f"Perangkat daerah Pemprov {province['nama']} ({len(units)}):",
     ]
-    return lines + [f"- {unit} ({jenis})" for unit, jenis in sorted(zip(units["unit"], units["jenis_unit"]))]
+    return lines + [f"- {unit} ({jenis})" for unit, jenis in sorted(zip(units["unit"], units["jenis_unit"], strict=False))]
 
 
 def _save_workbook(workbook: Workbook, path: Path) -> None:

@@ -65,7 +65,7 @@ def export(db: Path, out: Path) -> ExportReport:
         raise UsageError(f"{db}: gudang data tidak ditemukan")
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.now(dt.UTC)
     snapshot = out.parent / f".{out.name}.{stamp:%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
     snapshot.mkdir()
     try:
@@ -203,7 +203,7 @@ def _publish(snapshot: Path, out: Path) -> Path | None:
         previous = (out.parent / os.readlink(out)).resolve()
     elif out.is_dir():
         if any(out.iterdir()):  # an export copied here as a plain folder: keep it as the previous one
-            previous = out.parent / f".{out.name}.{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
+            previous = out.parent / f".{out.name}.{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
             out.rename(previous)  # the one moment `out` is missing; only on a first export over such a folder
         else:
             out.rmdir()

@@ -22,7 +22,7 @@ averages = queries.averages(wh, year, stage, scope, peers)
 columns = st.columns(2 + len(averages))
 columns[0].metric("Provinsi dengan data", len(summary))
 columns[1].metric("Unit membangun ZI", int(summary["units"].sum()))
-for column, row in zip(columns[2:], averages.itertuples()):
+for column, row in zip(columns[2:], averages.itertuples(), strict=True):
     column.metric(
         f"{row.label} ({stage})",
         number(row.mean_total),

@@ -6,10 +6,10 @@ the user confirms; confirming runs the same atomic load as `python -m etl load`.
 import streamlit as st
 
 from zi.desk import auth, load_report, uploads
-from zi.present import ui
-from zi.query.db import file_version
-from zi.present.labels import markdown_text
 from zi.domain.rules import load_rules
+from zi.present import ui
+from zi.present.labels import markdown_text
+from zi.query.db import file_version
 
 CHECKED = "unggah_periksa"  # session: the staged files, their check report and the warehouse version checked against
 DONE = "unggah_hasil"  # session: the outcome of the last load, shown once after the rerun

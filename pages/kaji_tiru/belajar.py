@@ -24,7 +24,7 @@ if units.empty or achievement.empty:
     ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
     st.stop()
 with right:
-    labels = {None: "Provinsi secara keseluruhan"} | dict(zip(units["unit_id"], units["unit"]))
+    labels = {None: "Provinsi secara keseluruhan"} | dict(zip(units["unit_id"], units["unit"], strict=True))
     unit_id = st.selectbox("Unit kerja yang belajar", list(labels), format_func=labels.get, key="unit_belajar")
 
 if unit_id is None:

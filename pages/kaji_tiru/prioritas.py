@@ -19,7 +19,7 @@ units = queries.unit_totals(wh, year, stage, scope, provinces)
 if units.empty:
     ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
     st.stop()
-labels = {None: "Semua unit (rata-rata per unit)"} | dict(zip(units["unit_id"], units["unit"]))
+labels = {None: "Semua unit (rata-rata per unit)"} | dict(zip(units["unit_id"], units["unit"], strict=True))
 unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit_prioritas")
 
 items = queries.priority_items(wh, year, stage, predicate, scope, provinces, unit_id)

@@ -21,7 +21,7 @@ left, right = st.columns([1, 2])
 with left:
     province = ui.province_filter(wh, multi=False, label="Mulai dari nilai unit (provinsi)")
 units = queries.units_list(wh, province)
-labels = {None: "Tidak (mulai dari ambang minimal WBK tiap butir)"} | dict(zip(units["unit_id"], units["unit"]))
+labels = {None: "Tidak (mulai dari ambang minimal WBK tiap butir)"} | dict(zip(units["unit_id"], units["unit"], strict=True))
 with right:
     unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit_simulasi")
 start, held = queries.simulation_start(wh, unit_id, rubric)

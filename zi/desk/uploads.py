@@ -45,7 +45,7 @@ class Limits:
     timeout_s: int
 
     @classmethod
-    def from_rules(cls, rules: Rules) -> "Limits":
+    def from_rules(cls, rules: Rules) -> Limits:
         limits = rules.limits
         return cls(float(limits["upload_max_mb"]), int(limits["child_memory_mb"]), int(limits["child_timeout_s"]))
 

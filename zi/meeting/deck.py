@@ -244,7 +244,7 @@ def _chart(slide, data: ChartData, left, top, width, height):
 def _style_area(chart, data: ChartData) -> None:
     plot = chart.plots[0]
     plot.gap_width, plot.overlap = 60, -10
-    for series, spec in zip(plot.series, data.series):
+    for series, spec in zip(plot.series, data.series, strict=False):
         _fill(series, _colour(spec))
     if data.series[-1].role == "reference":
         line = _as_line(chart, len(data.series) - 1)
@@ -257,7 +257,7 @@ def _style_area(chart, data: ChartData) -> None:
 
 
 def _style_trend(chart, data: ChartData) -> None:
-    for series, spec in zip(chart.plots[0].series, data.series):
+    for series, spec in zip(chart.plots[0].series, data.series, strict=False):
         series.smooth = False
         line = series.format.line
         if spec.role == "threshold":
@@ -281,7 +281,7 @@ def _style_stacked(chart, data: ChartData) -> None:
     labels = plot.data_labels
     labels.number_format, labels.number_format_is_linked = "0;;;", False  # zero segments stay unlabelled
     labels.font.size, labels.font.bold = Pt(16), True
-    for series, colour in zip(plot.series, GAP_COLOURS):
+    for series, colour in zip(plot.series, GAP_COLOURS, strict=False):
         _fill(series, RGBColor.from_string(colour))
 
 
@@ -373,7 +373,10 @@ def _height(frame: pd.DataFrame, widths: list[int], size: int) -> int:
         return sum(-(-max(len(part), 1) // per_line) for part in str(text).split("\n"))
 
     rows = [frame.columns] + [list(row) for row in frame.itertuples(index=False)]
-    heights = [max(Pt(size * 1.2) * max(lines(v, w) for v, w in zip(row, widths)) + Inches(0.06), Inches(0.3)) for row in rows]
+    heights = [
+        max(Pt(size * 1.2) * max(lines(v, w) for v, w in zip(row, widths, strict=False)) + Inches(0.06), Inches(0.3))
+        for row in rows
+    ]
     return int(sum(heights))
 
 

@@ -156,7 +156,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     rubric = rules.rubric_for_year(year)
     status = queries.data_status(wh)
     available = queries.provinces_available(wh)
-    known = dict(zip(available["province_code"].astype(int), available["province"]))
+    known = dict(zip(available["province_code"].astype(int), available["province"], strict=False))
     names = {code: known[code] for code in codes if code in known}
     a_name = names.get(learner, str(learner))
     totals = rules.total_thresholds(rubric)

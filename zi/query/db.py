@@ -89,15 +89,15 @@ class Warehouse:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def open(cls, path: Path) -> "Warehouse":
+    def open(cls, path: Path) -> Warehouse:
         version = file_version(path)
         return cls(path, version, connect_readonly(path))
 
     @classmethod
-    def open_dataset(cls, location: str) -> "Warehouse":
+    def open_dataset(cls, location: str) -> Warehouse:
         """A Parquet export (`python -m etl export`, `$ZI_DATASET`) instead of the file: the same
         views over Parquet, hardened alike (zi.query.dataset); `version` is that of the manifest read."""
-        from zi.query import dataset  # noqa: PLC0415 - only the dataset mode needs it
+        from zi.query import dataset  # here: only the dataset mode needs it
 
         con, version = dataset.connect(location)
         return cls(location, version, con)

@@ -226,7 +226,7 @@ def load_changes(wh: Warehouse, load_id: int) -> pd.DataFrame:
                 continue
             rows.append(
                 {
-                    **dict(zip(LOAD_KEY, key)),
+                    **dict(zip(LOAD_KEY, key, strict=True)),
                     "instansi": before["instansi"],
                     "unit": before["unit"],
                     "column": column,
@@ -398,7 +398,7 @@ def simulation_start(wh: Warehouse, unit_id: str | None, rubric: str) -> tuple[d
     stage = "TPI" if "TPI" in stages else stages[-1]
     items = unit_items(wh, unit_id, year)
     items = items[(items["stage"] == stage) & items["level"].isin(["area", "half", "result"])]
-    return dict(zip(items["code"], items["points"])), held
+    return dict(zip(items["code"], items["points"], strict=True)), held
 
 
 def conditions_table(conditions) -> pd.DataFrame:
