@@ -103,8 +103,8 @@ def main() -> None:
         sys.exit(f"needs Debian's Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="zi_first_chart_") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="zi_first_chart_") as folder:
+        tmp = Path(folder)
         db = tmp / "zi.duckdb"
         source = args.db or (NATIONAL if NATIONAL.exists() else None)
         if source:

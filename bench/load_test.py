@@ -386,8 +386,8 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"needs Debian's Chromium at {CHROMIUM}")
 
-    with tempfile.TemporaryDirectory(prefix="zi_load_test_") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="zi_load_test_") as folder:
+        tmp = Path(folder)
         db = tmp / "zi.duckdb"
         if args.db:
             shutil.copyfile(args.db, db)
@@ -402,7 +402,7 @@ def main() -> None:
         con = duckdb.connect(str(db), read_only=True)
         try:
             years = [y for (y,) in con.execute("SELECT DISTINCT year FROM scores ORDER BY year DESC").fetchall()]
-            rows = con.execute("SELECT count(*) FROM scores").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM scores").fetchall()[0][0]
         finally:
             con.close()
 

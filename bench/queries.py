@@ -106,8 +106,8 @@ def parameter_pool(wh: Warehouse) -> dict:
             "SELECT unit_id, unit, jenis_unit FROM scores WHERE province_code = $p AND year = $y AND stage = $s "
             "ORDER BY instansi_level = 'provinsi' DESC, unit_id LIMIT 1",
             {"p": PROVINCES[0], "y": year, "s": STAGE},
-        ).fetchone()
-        load_id = con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
+        ).fetchall()[0]
+        load_id = con.execute("SELECT max(load_id) FROM load_history").fetchall()[0][0]
     finally:
         con.close()
     settings = rules.kaji_tiru
@@ -141,9 +141,9 @@ def names_in(text: str) -> list[str]:
     return sorted(set(re.findall(r"\$([A-Za-z_]\w*)", re.sub(r"--[^\n]*", "", text))))
 
 
-def cases(pool: dict) -> list[tuple[str, str, dict]]:
-    """(query name, variant label, parameters) for every query file, in file order."""
-    out = []
+def cases(pool: dict) -> list[tuple[str, str, dict | None]]:
+    """(query name, variant label, parameters; None: not measured) for every query file, in file order."""
+    out: list[tuple[str, str, dict | None]] = []
     for path in sorted(QUERY_DIR.glob("*.sql")):
         name = path.stem
         wanted = names_in(sql(name))
@@ -210,7 +210,7 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
     'semua': the CSV files do not say which instansi is a Pemprov without the warehouse's rule)."""
     rules = load_rules()
     year, stage, provinces = pool["year"], pool["stage"], pool["provinces"]
-    weights = {(i.rubric, i.area.lower()): i.weight for i in rules.indicators(level="area")}
+    weights = {(i.rubric, (i.area or "").lower()): i.weight for i in rules.indicators(level="area")}
 
     def summary():  # province_summary-like: activity, proposals, the stage's totals
         rows = rekap[rekap["tahun"] == year]
@@ -314,10 +314,11 @@ def main() -> None:
 
     if args.explain:
         name, _, params = next(c for c in cases(pool) if c[0] == args.explain and c[2] is not None)
+        assert params is not None  # chosen so above
         explain(wh, name, params)
         return
 
-    rows = wh._con.execute("SELECT count(*) FROM scores").fetchone()[0]
+    rows = wh._con.execute("SELECT count(*) FROM scores").fetchall()[0][0]
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the start")
     print(
         f"warehouse: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {rows:,} score rows); "

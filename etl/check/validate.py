@@ -62,7 +62,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: list[Source], rules: Rules
     problems += _check_rincian_sums(con, rules, problem)
     problems += practices.validate(con, rules, today_year, problem)
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
-    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchone()
+    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchall()[0]
     return Validation(problems, warnings, counts[0], counts[1])
 
 
@@ -118,7 +118,7 @@ def _register_rules(con, rules: Rules) -> None:
                 )
             )
             if indicator.survey:
-                _low, high = rules.rubrics[rubric].survey_scale
+                _low, high = rules.rubrics[rubric].survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
                 rows.append((rubric, f"{indicator.column}_indeks", "index", high, indicator.column))
     table = pa.table(list(zip(*rows, strict=False)), names=["rubric", "code", "level", "maximum", "parent"])
     con.register("arrow_rules", table)
@@ -311,7 +311,7 @@ def _check_cells(con, rules: Rules, problem) -> list[Problem]:
         elif value < 0:
             found.append(problem(file, row, column, raw, "nilai tidak boleh negatif"))
         elif level == "index":
-            low, high = rules.rubrics[rubric].survey_scale
+            low, high = rules.rubrics[rubric].survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
             found.append(problem(file, row, column, raw, f"indeks survei harus antara {_fmt(low)} dan {_fmt(high)}"))
         else:
             found.append(problem(file, row, column, raw, f"melebihi bobot maksimum {_fmt(maximum)} pada rubrik {rubric}"))
@@ -362,7 +362,7 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
     value = {c: NUMBER.format(c) for c in vocab.indicator_columns(rules)}
     present = {i: set(s.headers) for i, s in enumerate(sources) if s.kind == "rekap"}
     for rubric_id, rubric in rules.rubrics.items():
-        needed: list[tuple[str, ...]] = []  # alternatives: any one complete tuple satisfies
+        needed: list[tuple[tuple[str, ...], ...]] = []  # alternatives: any one complete tuple satisfies
         for area in rules.indicators(rubric_id, "area"):
             a = area.column
             if rubric.halves:
@@ -392,7 +392,7 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
             r = result.column
             if result.survey:
                 needed.append(((r,), (f"{r}_indeks",)))
-                _low, high = rubric.survey_scale
+                _low, high = rubric.survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
                 found += _rows(
                     con,
                     problem,

@@ -334,7 +334,7 @@ def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: lis
 def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, rules, sheet=None) -> Source:
     """Map headers to canonical columns (unknown ones become warnings) and assemble the table."""
     mapping = header_map(rules)
-    arrays, names, headers = [], [], {}
+    arrays, names, headers = [], [], dict[str, str]()
     for position, written in enumerate(header):
         canonical = mapping.get(normalise_header(written))
         if canonical is None:

@@ -28,7 +28,7 @@ if units.empty:
 labels = dict(zip(units["unit_id"], units["unit"] + " — " + units["instansi"], strict=True))
 with right:
     ui.notice_if_invalid("unit", list(labels.values()), "memakai unit pertama")
-    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit", bind="query-params")
+    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.__getitem__, key="unit", bind="query-params")
 
 history = queries.unit_scores(wh, unit_id)
 years = sorted(history["year"].unique(), reverse=True)
@@ -48,9 +48,7 @@ for column, row in zip(st.columns(len(rows)), rows.itertuples(), strict=True):
         column.success(f"Predikat: Menuju {row.predikat}")
 
 items = queries.unit_items(wh, unit_id, year)
-minimums = {
-    p: rules.threshold(rubric, p, "area_pct") for p in ("WBK", "WBBM") if rules.threshold(rubric, p, "area_pct") is not None
-}
+minimums = {p: m for p in ("WBK", "WBBM") if (m := rules.threshold(rubric, p, "area_pct")) is not None}
 profile = queries.area_profile(items)
 ui.show_chart(
     charts.unit_area_profile(profile, minimums, "Capaian area pengungkit per tahap (% dari bobot; P = pemenuhan, R = reform)"),

@@ -64,7 +64,7 @@ picked = st.multiselect(
     "Unit kerja",
     list(labels),
     default=best,
-    format_func=labels.get,
+    format_func=labels.__getitem__,
     key="unit_tren",
     help="Bawaan: lima unit dengan nilai terakhir tertinggi",
 )

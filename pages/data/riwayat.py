@@ -57,7 +57,7 @@ labels = {
     + (f" · {r.note}" if pd.notna(r.note) else "")
     for r in history.itertuples()
 }
-load_id = st.selectbox("Muatan", list(labels), format_func=labels.get, key="riwayat_pilih_muatan")
+load_id = st.selectbox("Muatan", list(labels), format_func=labels.__getitem__, key="riwayat_pilih_muatan")
 
 files = queries.load_file_details(wh, load_id)
 if not files.empty:
@@ -121,7 +121,7 @@ options = {
     + (f" ({moment_text(when[v.load_id], short=True)})" if v.load_id in when else "")
     for v in kept
 }
-version = st.selectbox("Versi tersimpan", list(options), format_func=options.get, key="riwayat_versi")
+version = st.selectbox("Versi tersimpan", list(options), format_func=options.__getitem__, key="riwayat_versi")
 undone = sorted(i for i in labels if i > version)
 if st.button("Kembalikan ke versi ini…", key="riwayat_kembalikan", icon=":material/history:"):
     st.session_state[CONFIRM] = version

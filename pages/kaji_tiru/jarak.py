@@ -45,7 +45,7 @@ st.caption(
 labels = dict(zip(units["unit_id"], units["unit"] + " (" + units["province_abbr"] + ")", strict=True))
 blocked = units[units["conditions_failed"] > 0]
 if not blocked.empty:
-    chosen = st.selectbox("Rincian syarat untuk unit", list(blocked["unit_id"]), format_func=labels.get, key="unit_jarak")
+    chosen = st.selectbox("Rincian syarat untuk unit", list(blocked["unit_id"]), format_func=labels.__getitem__, key="unit_jarak")
     detail = queries.gap_conditions(wh, chosen, year, stage, predicate)
     detail = detail.assign(condition=detail["condition"].map(CONDITION_LABELS).fillna(detail["condition"]))
     ui.show_table(

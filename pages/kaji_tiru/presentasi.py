@@ -38,7 +38,7 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-pack = meeting.cached_pack(wh, meeting.Selection(provinces, year, stage, scope, predicate))
+pack = meeting.cached_pack(wh, meeting.Selection(tuple(provinces), year, stage, scope, predicate))
 count = len(pack.sections) + 1  # a title screen, then one screen per section
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
 screen = st.container()

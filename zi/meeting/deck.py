@@ -135,7 +135,7 @@ def _summary(slide, pack: MeetingPack, section: Section) -> None:
 
 
 def _areas(slide, pack: MeetingPack, section: Section) -> None:
-    _chart(slide, section.chart, MARGIN, BODY_TOP, Inches(8.4), BODY_BOTTOM - BODY_TOP)
+    _chart(slide, section.chart, MARGIN, BODY_TOP, Inches(8.4), BODY_BOTTOM - BODY_TOP)  # type: ignore[arg-type]  # a chart section
     table = pack.tables["selisih"]
     shown = display(table)
     keep = ["Area"] + [c for c in shown.columns if str(c).startswith("Selisih")]
@@ -144,7 +144,7 @@ def _areas(slide, pack: MeetingPack, section: Section) -> None:
 
 
 def _chart_only(slide, pack: MeetingPack, section: Section) -> None:
-    _chart(slide, section.chart, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
+    _chart(slide, section.chart, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)  # type: ignore[arg-type]  # a chart section
 
 
 def _nearest(slide, pack: MeetingPack, section: Section) -> None:

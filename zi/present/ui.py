@@ -243,7 +243,9 @@ def year_stage_scope(wh: Warehouse) -> tuple[int, str, str]:
 
 def year_stage_predicate_scope(wh: Warehouse) -> tuple[int, str, str, str]:
     """The same row with the predicate (WBK/WBBM), for the kaji tiru pages."""
-    return _filter_row(wh, with_predicate=True)
+    year, stage, predicate, scope = _filter_row(wh, with_predicate=True)
+    assert predicate is not None  # asked for
+    return year, stage, predicate, scope
 
 
 def _filter_row(wh: Warehouse, with_predicate: bool) -> tuple[int, str, str | None, str]:
@@ -294,7 +296,7 @@ def show_table(
     CSV download for Excel. `name` is a tuple of parts naming the table (see slug), used for the file
     and widget keys; `formats` shows a column's values through a function of zi.present.labels
     (e.g. rank_change_text) while the table sorts, and the CSV holds, the values themselves."""
-    name = slug(*name)
+    stem = slug(*name)
     labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
     shown = frame.rename(columns=labels)
     own = {labels[c]: format_ for c, format_ in (formats or {}).items()}
@@ -314,23 +316,23 @@ def show_table(
         )
         for column, format_ in own.items():  # shown formatted, kept as they are underneath: times sort in time order
             styled = styled.format(format_, subset=[column])
-        st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+        st.dataframe(styled, hide_index=True, key=f"tabel_{key or stem}")
     else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
         for column, format_ in own.items():
             display[column] = display[column].map(format_)
         st.dataframe(
             display,
             hide_index=True,
-            key=f"tabel_{key or name}",
+            key=f"tabel_{key or stem}",
             column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
         )
     st.download_button(
         "Unduh CSV (Excel)",
         csv_for_excel(shown),
-        file_name=f"{name}.csv",
+        file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
-        key=f"unduh_{key or name}",
+        key=f"unduh_{key or stem}",
         on_click="ignore",
     )
 

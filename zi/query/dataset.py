@@ -211,6 +211,8 @@ def _manifest_text(con: duckdb.DuckDBPyConnection, location: str) -> tuple[str, 
             row = con.execute("SELECT content FROM read_text($path)", {"path": _join(location, MANIFEST)}).fetchone()
         except duckdb.Error as error:
             raise DatasetError(f"{MANIFEST} di {location} tidak dapat dibaca: {error}") from error
+        if row is None:  # read_text of one file gives one row, or fails above
+            raise DatasetError(f"{MANIFEST} di {location} tidak dapat dibaca")
         text = row[0]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return text, (0, len(text), int(digest[:15], 16))

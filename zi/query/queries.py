@@ -358,7 +358,7 @@ def calibration_summary(units: pd.DataFrame) -> pd.DataFrame:
         # Order stages by mean score relative to TPI (SA = TPI + d1, TPN = TPI - d2).
         relative = {"SA": row.sa_minus_tpi, "TPI": 0.0, "TPN": -row.tpi_minus_tpn}
         known = {k: v for k, v in relative.items() if v == v}
-        return max(known, key=known.get) if len(known) > 1 else "–"
+        return max(known, key=known.__getitem__) if len(known) > 1 else "–"
 
     summary["most_generous"] = summary.apply(most_generous, axis=1)
     return summary
