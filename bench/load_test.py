@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -43,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import describe  # noqa: E402
 from bench.server import ServerFailed, serve  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,23 +70,9 @@ window.__ziPlotted = () => JSON.stringify(
 
 
 def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem = next(
-        (int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
-        0.0,
-    )
     import streamlit
 
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
-    )
+    return describe(f"Streamlit {streamlit.__version__}")
 
 
 def rss_mb(pid: int) -> float:

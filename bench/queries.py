@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from zi.domain.rules import AREAS, load_rules  # noqa: E402
 from zi.query.db import QUERY_DIR, Warehouse, sql  # noqa: E402
 
@@ -66,22 +66,7 @@ ANALYST = {
 def machine() -> str:
     import duckdb
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem = next(
-        (int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
-        0.0,
-    )
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, pandas {pd.__version__}"
-    )
+    return describe(f"DuckDB {duckdb.__version__}", f"pandas {pd.__version__}")
 
 
 def ensure_warehouse(db: Path, data: Path) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from zi.domain.rules import load_rules
 from zi.present import ui
+from zi.present.labels import LOAD_HISTORY_LABELS
 from zi.query import queries
 
 wh = ui.warehouse()
@@ -63,20 +64,7 @@ st.subheader("Riwayat muatan data")
 ui.show_table(
     queries.load_history(wh),
     ("metodologi_riwayat_muatan",),
-    columns={
-        "load_id": "Muatan",
-        "loaded_at": "Waktu",
-        "loaded_by": "Oleh",
-        "rules_version": "Versi aturan",
-        "note": "Catatan",
-        "rekap_added": "Rekap baru",
-        "rekap_replaced": "Rekap diganti",
-        "rincian_added": "Rincian baru",
-        "rincian_replaced": "Rincian diganti",
-        "files": "File",
-        "file_rows": "Baris",
-        "is_sample": "Data contoh",
-    },
+    columns=LOAD_HISTORY_LABELS,
 )
 if section := ui.on_demand("File per muatan (hash dan dialek yang terdeteksi)", "metodologi_file"):
     with section:

@@ -8,7 +8,7 @@ import streamlit as st
 from zi.desk import auth, load_report, uploads
 from zi.domain.rules import load_rules
 from zi.present import ui
-from zi.present.labels import markdown_text, moment_text
+from zi.present.labels import LOAD_HISTORY_LABELS, markdown_text, moment_text
 from zi.query import queries
 
 CONFIRM = "riwayat_konfirmasi"  # session: the version a rollback waits to be confirmed for
@@ -34,20 +34,7 @@ if history.empty:
 ui.show_table(
     history,
     ("riwayat_muatan",),
-    columns={
-        "load_id": "Muatan",
-        "loaded_at": "Waktu",
-        "loaded_by": "Oleh",
-        "rules_version": "Versi aturan",
-        "note": "Catatan",
-        "rekap_added": "Rekap baru",
-        "rekap_replaced": "Rekap diganti",
-        "rincian_added": "Rincian baru",
-        "rincian_replaced": "Rincian diganti",
-        "files": "File",
-        "file_rows": "Baris",
-        "is_sample": "Data contoh",
-    },
+    columns=LOAD_HISTORY_LABELS,
 )
 st.caption("Untuk rollback, *baru* menghitung baris yang dipulihkan dan *diganti* baris yang dikeluarkan ke riwayat.")
 

@@ -80,6 +80,21 @@ COLUMN_LABELS = {
     "selisih": "Selisih",
 }
 
+# The load history (query load_history), on Metodologi and on Riwayat Muatan
+LOAD_HISTORY_LABELS = {
+    "load_id": "Muatan",
+    "loaded_at": "Waktu",
+    "loaded_by": "Oleh",
+    "rules_version": "Versi aturan",
+    "note": "Catatan",
+    "rekap_added": "Rekap baru",
+    "rekap_replaced": "Rekap diganti",
+    "rincian_added": "Rincian baru",
+    "rincian_replaced": "Rincian diganti",
+    "files": "File",
+    "file_rows": "Baris",
+    "is_sample": "Data contoh",
+}
 
 MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"  # Markdown, LaTeX ($) and emoji/icon shortcodes (:)
 
