@@ -48,13 +48,18 @@ def timed(command: list[str]) -> tuple[float, float]:
     return float(seconds), float(peak_mb)
 
 
+def _lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("directory", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     files = sorted(str(p) for p in args.directory.glob("*.csv"))
-    rows = sum(sum(1 for _ in open(f, "rb")) - 1 for f in files)
+    rows = sum(_lines(Path(f)) - 1 for f in files)
     size_mb = sum(Path(f).stat().st_size for f in files) / 1e6
     print(
         f"machine: {platform.machine()}, {platform.processor() or 'cpu?'}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"

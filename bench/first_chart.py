@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import describe  # noqa: E402
 from bench.server import ServerFailed, serve  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,13 +48,7 @@ st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
 def machine() -> str:
     import streamlit
 
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
-    )
-    mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
-    )
+    return describe(f"Streamlit {streamlit.__version__}")
 
 
 # What the page had fetched by the time its first chart was drawn (scripts, styles, fonts): with
@@ -95,8 +89,8 @@ def main() -> None:
         sys.exit(f"needs Debian's Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="zi_first_chart_") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="zi_first_chart_") as folder:
+        tmp = Path(folder)
         db = tmp / "zi.duckdb"
         source = args.db or (NATIONAL if NATIONAL.exists() else None)
         if source:

@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -43,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import describe  # noqa: E402
 from bench.server import ServerFailed, serve  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,15 +70,9 @@ window.__ziPlotted = () => JSON.stringify(
 
 
 def machine() -> str:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
-    )
-    mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
     import streamlit
 
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, Streamlit {streamlit.__version__}"
-    )
+    return describe(f"Streamlit {streamlit.__version__}")
 
 
 def rss_mb(pid: int) -> float:
@@ -108,9 +102,8 @@ def descendants(root: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                with open(f"/proc/{entry}/stat") as stat:
-                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            with contextlib.suppress(OSError, IndexError), open(f"/proc/{entry}/stat") as stat:
+                children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
     found, stack = set(), [root]
     while stack:
         for child in children.get(stack.pop(), []):
@@ -335,7 +328,7 @@ async def drive(base: str, server: subprocess.Popen, db: Path, swap_data: Path, 
             sessions = [session(i, browser, shared, base, args, years, results, swap) for i in range(args.sessions)]
             try:
                 await asyncio.wait_for(asyncio.gather(*sessions), timeout=args.cap)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 results.failures[-1] = f"the run hit its cap of {args.cap} s; unfinished sessions were stopped"
             # If every session failed early the swap has not started: start it so its figures exist.
             swap.set()
@@ -379,8 +372,8 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"needs Debian's Chromium at {CHROMIUM}")
 
-    with tempfile.TemporaryDirectory(prefix="zi_load_test_") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="zi_load_test_") as folder:
+        tmp = Path(folder)
         db = tmp / "zi.duckdb"
         if args.db:
             shutil.copyfile(args.db, db)
@@ -395,7 +388,7 @@ def main() -> None:
         con = duckdb.connect(str(db), read_only=True)
         try:
             years = [y for (y,) in con.execute("SELECT DISTINCT year FROM scores ORDER BY year DESC").fetchall()]
-            rows = con.execute("SELECT count(*) FROM scores").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM scores").fetchall()[0][0]
         finally:
             con.close()
 
@@ -436,7 +429,7 @@ def main() -> None:
         print(f"reruns before the swap           {spread(results.reruns['before'])}")
         print(f"reruns started during the swap   {spread(results.reruns['during'])}")
         print(f"reruns after the swap            {spread(results.reruns['after'])}")
-        print(f"reruns, all                      {spread(sum(results.reruns.values(), []))}")
+        print(f"reruns, all                      {spread([n for runs in results.reruns.values() for n in runs])}")
         if results.swap_started is not None:
             print(
                 f"swap: `python -m etl load` from {results.swap_started:.1f} s to {results.swap_finished:.1f} s "

@@ -5,7 +5,7 @@ a bare page that renders one Plotly chart from a tiny DataFrame, measured in the
     ZI_DB=/tmp/zi_national.duckdb python bench/pages.py          # national scale
 
 The warehouse is $ZI_DB; without it, the bundled sample is loaded by the ETL into a temporary folder.
-For each page file registered in dashboard.py (opened directly from its file, the way a link opens it):
+For each page of the page list (zi.present.navigation), opened directly from its file as a link opens it:
 - cold: the first run with Streamlit's caches emptied (`st.cache_data`/`st.cache_resource` cleared;
   modules already imported by one untimed pass over the pages): what the first visitor after a load
   waits for (a new warehouse file is a new cache key);
@@ -25,7 +25,6 @@ import atexit
 import logging
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,12 +48,10 @@ st.plotly_chart(go.Figure(go.Bar(x=frame["provinsi"], y=frame["nilai"])), key="c
 
 
 def registered_pages() -> dict[str, Path]:
-    """url_path -> page file, in the order of dashboard.py."""
-    text = (ROOT / "dashboard.py").read_text(encoding="utf-8")
-    pages = {}
-    for path, url in re.findall(r'st\.Page\(\s*"([^"]+)"[^)]*?url_path="([^"]*)"', text):
-        pages[url] = ROOT / path
-    return pages
+    """url_path -> page file, in the order of the page list (zi.present.navigation)."""
+    from zi.present.navigation import all_pages
+
+    return {page.url_path: page.path for page in all_pages()}
 
 
 def warehouse() -> tuple[Path, str]:

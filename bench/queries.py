@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from zi.domain.rules import AREAS, load_rules  # noqa: E402
 from zi.query.db import QUERY_DIR, Warehouse, sql  # noqa: E402
 
@@ -66,14 +66,7 @@ ANALYST = {
 def machine() -> str:
     import duckdb
 
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor()
-    )
-    mem = next((int(line.split()[1]) / 2**20 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0.0)
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, pandas {pd.__version__}"
-    )
+    return describe(f"DuckDB {duckdb.__version__}", f"pandas {pd.__version__}")
 
 
 def ensure_warehouse(db: Path, data: Path) -> None:
@@ -98,8 +91,8 @@ def parameter_pool(wh: Warehouse) -> dict:
             "SELECT unit_id, unit, jenis_unit FROM scores WHERE province_code = $p AND year = $y AND stage = $s "
             "ORDER BY instansi_level = 'provinsi' DESC, unit_id LIMIT 1",
             {"p": PROVINCES[0], "y": year, "s": STAGE},
-        ).fetchone()
-        load_id = con.execute("SELECT max(load_id) FROM load_history").fetchone()[0]
+        ).fetchall()[0]
+        load_id = con.execute("SELECT max(load_id) FROM load_history").fetchall()[0][0]
     finally:
         con.close()
     settings = rules.kaji_tiru
@@ -133,9 +126,9 @@ def names_in(text: str) -> list[str]:
     return sorted(set(re.findall(r"\$([A-Za-z_]\w*)", re.sub(r"--[^\n]*", "", text))))
 
 
-def cases(pool: dict) -> list[tuple[str, str, dict]]:
-    """(query name, variant label, parameters) for every query file, in file order."""
-    out = []
+def cases(pool: dict) -> list[tuple[str, str, dict | None]]:
+    """(query name, variant label, parameters; None: not measured) for every query file, in file order."""
+    out: list[tuple[str, str, dict | None]] = []
     for path in sorted(QUERY_DIR.glob("*.sql")):
         name = path.stem
         wanted = names_in(sql(name))
@@ -202,7 +195,7 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
     'semua': the CSV files do not say which instansi is a Pemprov without the warehouse's rule)."""
     rules = load_rules()
     year, stage, provinces = pool["year"], pool["stage"], pool["provinces"]
-    weights = {(i.rubric, i.area.lower()): i.weight for i in rules.indicators(level="area")}
+    weights = {(i.rubric, (i.area or "").lower()): i.weight for i in rules.indicators(level="area")}
 
     def summary():  # province_summary-like: activity, proposals, the stage's totals
         rows = rekap[rekap["tahun"] == year]
@@ -227,7 +220,7 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
         long = rows.melt(
             id_vars=["province_code", "rubric"], value_vars=[a.lower() for a in AREAS], var_name="area", value_name="points"
         )
-        long["weight"] = [weights[key] for key in zip(long["rubric"], long["area"])]
+        long["weight"] = [weights[key] for key in zip(long["rubric"], long["area"], strict=True)]
         long["pct"] = 100 * long["points"] / long["weight"]
         return (
             long.groupby(["province_code", "area"])
@@ -306,10 +299,11 @@ def main() -> None:
 
     if args.explain:
         name, _, params = next(c for c in cases(pool) if c[0] == args.explain and c[2] is not None)
+        assert params is not None  # chosen so above
         explain(wh, name, params)
         return
 
-    rows = wh._con.execute("SELECT count(*) FROM scores").fetchone()[0]
+    rows = wh._con.execute("SELECT count(*) FROM scores").fetchall()[0][0]
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the start")
     print(
         f"warehouse: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB, {rows:,} score rows); "
@@ -322,7 +316,7 @@ def main() -> None:
         if params is None:
             print(f"{name:<22} {label}")
             continue
-        ms, cpu, n = timed(lambda: wh.query(name, **params), args.runs)
+        ms, cpu, n = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
         medians[(name, label)] = ms
         print(f"{name:<22} {label:<38} {n:>7} {ms:>8.1f} {cpu:>8.1f}{'  > target' if ms > TARGET_MS else ''}")
     print()
@@ -345,7 +339,7 @@ def main() -> None:
     for label, (function, name, params) in pandas_cases(rekap, pool).items():
         pandas_ms, _, _ = timed(function, args.runs)
         params = {n: params[n] for n in names_in(sql(name))}
-        ours_ms, _, _ = timed(lambda: wh.query(name, **params), args.runs)
+        ours_ms, _, _ = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
         print(f"{label:<36} {pandas_ms:>10.1f} {ours_ms:>13.1f} {ours_ms / pandas_ms:>16.2f}x")
     wh.close()
 

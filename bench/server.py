@@ -84,10 +84,9 @@ def _wait_until_healthy(process: subprocess.Popen, base: str, log_path: Path, sc
     while True:
         if process.poll() is not None:
             raise ServerFailed(f"{script.name}: streamlit exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200 and response.read().strip() == b"ok":
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            if response.status == 200 and response.read().strip() == b"ok":
+                return
         if time.monotonic() > deadline:
             raise ServerFailed(
                 f"{script.name}: no answer on /_stcore/health within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from zi.query.db import Warehouse  # noqa: E402
 
 # A unit with rows in every year of the national generator's output is looked up at run time.
-QUERIES = {
+QUERIES: dict[str, dict[str, object]] = {
     "province_summary": {"year": 2024, "stage": "TPI", "scope": "semua", "provinces": None},
     "unit_totals": {"year": 2024, "stage": "TPI", "scope": "semua", "provinces": [62, 32]},
     "area_achievement": {"year": 2024, "stage": "TPI", "scope": "semua", "provinces": [62, 32]},

@@ -9,8 +9,10 @@ for the dashboard, which runs the ETL as a child process and never writes the wa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow
@@ -85,14 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     if any("=" not in n for n in args.name):
         parser.error("--name harus berbentuk PATH=NAMA")
     shown = {Path(path): name for path, name in (n.split("=", 1) for n in args.name)}  # a generated PATH has no '='
-    report = run(
-        [(f, shown.get(f, f.name)) for f in files],
-        db,
-        write=args.command == "load",
-        progress=_progress,
-        loaded_by=args.by,
-        identity=_identity(args),
-    )
+    with _progress() as progress:
+        report = run(
+            [(f, shown.get(f, f.name)) for f in files],
+            db,
+            write=args.command == "load",
+            progress=progress,
+            loaded_by=args.by,
+            identity=_identity(args),
+        )
     report.warnings[:0] = skipped
     if args.json:
         print(json_report.dumps(json_report.load_dict(report, args.command, db)))
@@ -144,15 +147,21 @@ def _per_table(counts: dict[str, int]) -> str:
     return ", ".join(f"{table} {n}" for table, n in counts.items() if n) or "–"
 
 
-def _progress(step: str, done: int, total: int) -> None:
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """The load's steps (file read, check, save) as a progress bar on a terminal, drawn by rich and
+    cleared when done; nothing where standard error is not a terminal (a pipe, a log, the dashboard's
+    child process, a test)."""
     if not sys.stderr.isatty():
+        yield lambda step, done, total: None
         return
-    width = 24
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {step[:50]:<50}")
-    sys.stderr.flush()
-    if step == "menyimpan" or (done == total and step == "memeriksa"):
-        sys.stderr.write("\n")
+    from rich.console import Console  # only a terminal needs it: not imported for --json or a pipe
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("membaca", total=None)
+        yield lambda step, done, total: bar.update(task, description=step[:60], completed=done, total=total)
 
 
 def _print_report(report: LoadReport, command: str, db: Path) -> None:

@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
         from etl.__main__ import main as etl_main
 
         return etl_main(argv[3:])
-    except Exception as error:  # noqa: BLE001 - only running out of memory is expected here; others re-raise
+    except Exception as error:  # only running out of memory is expected here; others re-raise
         if not isinstance(error, MemoryError) and "OutOfMemory" not in type(error).__name__:
             raise
         message = f"pemeriksaan dihentikan: melebihi batas memori {argv[0]} MB (data/rules.toml [limits] child_memory_mb)"

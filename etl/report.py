@@ -107,6 +107,6 @@ def _plain(value: object) -> object:
     if isinstance(value, Path):
         return str(value)
     try:
-        return float(value)
+        return float(value)  # type: ignore[arg-type]  # anything else: refused below
     except (TypeError, ValueError):
         return str(value)

@@ -78,7 +78,7 @@ def query_dicts(db: Path, sql: str, params=None) -> list[dict]:
     try:
         cursor = con.execute(sql, params or {})
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
 

@@ -105,9 +105,9 @@ def answers(changes: dict[str, object] | None = None, tpi: bool = True) -> LkeAn
     return LkeAnswers(stages, NOTES, EVIDENCE)
 
 
-def workbook(folder: Path, name: str = "lke_inspektorat.xlsx", quirks: Quirks = Quirks(), **kw) -> Path:
+def workbook(folder: Path, name: str = "lke_inspektorat.xlsx", quirks: Quirks | None = None, **kw) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return write_lampiran3(folder / name, answers(**kw), quirks)
+    return write_lampiran3(folder / name, answers(**kw), quirks or Quirks())
 
 
 def template(folder: Path, name: str = "portalrb_bapenda.xlsx", **kw) -> Path:

@@ -40,7 +40,7 @@ class Case:
 
 
 def _row(unit: str, **changes: str) -> list[str]:
-    row = dict(zip(HEADER, ROW), unit_kerja=unit)
+    row = dict(zip(HEADER, ROW, strict=True), unit_kerja=unit)
     row.update(changes)
     return [row[h] for h in HEADER]
 
@@ -142,7 +142,7 @@ def build(folder: Path) -> list[Case]:
         "excel_lama.csv": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024),
         "zip_biasa.xlsx": _rezip(
             valid_xlsx,
-            {m: None for m in zipfile.ZipFile(io.BytesIO(valid_xlsx)).namelist()},
+            dict.fromkeys(zipfile.ZipFile(io.BytesIO(valid_xlsx)).namelist()),
             {"catatan.txt": b"bukan buku kerja"},
         ),
         "xlsx_terpotong.xlsx": valid_xlsx[: len(valid_xlsx) * 6 // 10],

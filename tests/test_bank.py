@@ -5,7 +5,6 @@ name inputs that exist; a bank that contradicts the rules is refused before anyt
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,11 +26,17 @@ def test_the_bank_holds_the_reference_list_item_for_item():
     for code, row in reference.items():
         item = ours[code]
         assert (item.soal_id, item.kind, item.subarea, item.subarea_weight) == (
-            int(row["soal_id_2026"]) if row["soal_id_2026"] else None, row["jenis"], row["sub_area"], float(row["bobot_sub_area"]))
+            int(row["soal_id_2026"]) if row["soal_id_2026"] else None,
+            row["jenis"],
+            row["sub_area"],
+            float(row["bobot_sub_area"]),
+        )
     # only LAMPIRAN III's stated totals are added, each the sum of its parts
     added = [i for i in bank.items if i.source != "portalrb_2026"]
     assert [(i.code, i.kind, i.formula.text) for i in added] == [
-        ("PW-R3a-a.0", "TOTAL", "a.1 + a.2 + a.3"), ("PW-R3b-a.0", "TOTAL", "a.1 + a.2 + a.3")]
+        ("PW-R3a-a.0", "TOTAL", "a.1 + a.2 + a.3"),
+        ("PW-R3b-a.0", "TOTAL", "a.1 + a.2 + a.3"),
+    ]
 
 
 def test_127_answered_items_in_the_2026_list_and_the_rules_weights():
@@ -62,7 +67,14 @@ def _copy(tmp_path: Path, rules_edit=None, bank_edit=None) -> Path:
 @pytest.mark.parametrize(
     ("rules_edit", "bank_edit", "said"),
     [
-        (None, ("MP-P2-a,3,pemenuhan,MP,MP-P2,Rencana Pembangunan Zona Integritas,1,", "MP-P2-a,3,pemenuhan,MP,MP-P2,Rencana Pembangunan Zona Integritas,1.5,"), "bobot MP-P2"),
+        (
+            None,
+            (
+                "MP-P2-a,3,pemenuhan,MP,MP-P2,Rencana Pembangunan Zona Integritas,1,",
+                "MP-P2-a,3,pemenuhan,MP,MP-P2,Rencana Pembangunan Zona Integritas,1.5,",
+            ),
+            "bobot MP-P2",
+        ),
         (None, ('"min(1, a.2 / a.1)",Agen', '"min(1, a.9 / a.1)",Agen'), "menyebut a.9"),
         (None, ('"min(1, b.2 / b.1)",Perubahan', '"min(1, b.2 // b.1)",Perubahan'), "MP-R1-b"),
         (None, ("A=1;B=0.5;C=0,,Penentuan", "A=1;B=0.5,,Penentuan"), "ABC perlu 3 pilihan"),

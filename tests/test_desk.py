@@ -74,7 +74,7 @@ def test_a_refused_file_shows_every_problem_located_and_writes_nothing(desk_db):
     assert any("Ditolak: 3 masalah" in e.value for e in at.error)
     problems = next(f for f in frames(at) if "Masalah" in f.columns)
     assert list(problems.columns) == ["File", "Sheet", "Baris", "Kolom", "Nilai", "Masalah"]
-    located = set(zip(problems["File"], problems["Baris"], problems["Kolom"], problems["Nilai"]))
+    located = set(zip(problems["File"], problems["Baris"], problems["Kolom"], problems["Nilai"], strict=True))
     assert {
         ("rekap_salah.csv", 2, "provinsi", "Atlantis"),
         ("rekap_salah.csv", 3, "tahap", "TPX"),
@@ -394,7 +394,7 @@ def test_serving_configuration_is_hardened_and_agrees_with_the_rules():
 def test_no_page_or_module_passes_data_to_unsafe_html():
     """Raw HTML only as a fixed string literal in the code (static CSS, say), never built from values."""
     offenders = []
-    for path in [*ROOT.glob("pages/**/*.py"), *ROOT.glob("zi/*.py"), ROOT / "dashboard.py"]:
+    for path in [*ROOT.glob("pages/**/*.py"), *ROOT.glob("zi/**/*.py"), ROOT / "dashboard.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

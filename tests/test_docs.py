@@ -1,5 +1,6 @@
 """The documentation keeps up with the code: every view and column in docs/warehouse.md, every page
-file registered in dashboard.py, and the README's two commands."""
+file registered in the page list (zi.present.navigation), the README's two commands (the Makefile
+and CI run what it says) and how to refresh the locks."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from zi.present.navigation import all_pages
+
 pytest_plugins = ["dashboard_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEW_SQL = sorted((ROOT / "zi" / "sql" / "views").glob("*.sql"))
 WAREHOUSE_DOC = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
-DASHBOARD = (ROOT / "dashboard.py").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+ENTRY = ROOT / "zi" / "app.py"  # the script every session runs
 
 
 def created_views() -> list[str]:
@@ -84,33 +89,65 @@ def test_every_view_is_documented_with_all_its_columns(described, view):
             )
 
 
-def registered_pages() -> list[tuple[str, str]]:
-    """(file, url_path) of every st.Page in dashboard.py (read from its syntax tree, however it is wrapped)."""
-    pages = []
-    for node in ast.walk(ast.parse(DASHBOARD)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page":
-            path = node.args[0]
-            assert isinstance(path, ast.Constant), ast.unparse(node)
-            url = next((k.value.value for k in node.keywords if k.arg == "url_path" and isinstance(k.value, ast.Constant)), "")
-            pages.append((path.value, url))
-    return pages
-
-
-def test_every_page_file_is_registered_in_the_entry_script():
-    registered = [path for path, _ in registered_pages()]
+def test_every_page_file_is_registered_in_the_page_list():
+    registered = [page.file for page in all_pages()]
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if not p.name.startswith(("_", ".")))
     assert files, "no page files found"
-    assert sorted(set(files) - set(registered)) == [], "page files that dashboard.py does not register"
-    assert sorted(set(registered) - set(files)) == [], "dashboard.py registers files that do not exist"
+    assert sorted(set(files) - set(registered)) == [], "page files that zi/present/navigation.py does not register"
+    assert sorted(set(registered) - set(files)) == [], "zi/present/navigation.py registers files that do not exist"
     assert len(registered) == len(set(registered))
-    urls = [url for _, url in registered_pages()]
+    urls = [page.url_path for page in all_pages()]
     assert len(urls) == len(set(urls)), f"two pages share a url_path: {urls}"
     assert {"ringkasan", "bandingkan", "tren", "profil", "metodologi"} <= set(urls)
-    # no top-level page file: Streamlit would run it directly, bypassing dashboard.py (see its docstring)
+    assert [page.title for page in all_pages() if page.default] == ["Ringkasan"]
+
+
+def test_the_script_streamlit_runs_has_no_pages_folder_beside_it():
+    """dashboard.py only names zi/app.py (see its docstring): a `pages` folder beside the script a
+    session runs makes Streamlit start that session as a legacy multipage app."""
+    app = [
+        node.value
+        for node in ast.walk(ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["app"]
+    ]
+    assert len(app) == 1 and ast.unparse(app[0]) == f"st.App('{ENTRY.relative_to(ROOT)}')"
+    assert ENTRY.is_file() and not (ENTRY.parent / "pages").exists()
+    # no top-level page file either: Streamlit would run it directly, bypassing the page list
     assert not list((ROOT / "pages").glob("*.py"))
 
 
+def readme_section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.MULTILINE | re.DOTALL)
+    assert match, f"README has no section '## {title}'"
+    return match.group(1)
+
+
+def make_recipe(target: str) -> list[str]:
+    """The command lines of a Makefile target (tab-indented lines after `target:`)."""
+    match = re.search(rf"^{target}:[^\n]*\n((?:\t[^\n]*\n)+)", MAKEFILE, re.MULTILINE)
+    assert match, f"Makefile has no target {target}"
+    return [line.strip() for line in match.group(1).splitlines()]
+
+
 def test_readme_has_the_two_commands():
-    blocks = "\n".join(re.findall(r"```(?:bash|sh)?\n(.*?)```", README, re.DOTALL))
-    assert "streamlit run dashboard.py" in blocks
-    assert re.search(r"^python -m pytest\b", blocks, re.MULTILINE), "the test command is not in a README code block"
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme_section("Two commands"), re.DOTALL)
+    assert [line for block in blocks for line in block.splitlines()] == ["make run", "make test"]
+    assert make_recipe("run")[-1] == "$(BIN)/streamlit run dashboard.py"
+    assert make_recipe("test")[-1] == "$(BIN)/python -m pytest"  # after the Debian packages and `make check`
+    assert "$(MAKE) --no-print-directory check" in make_recipe("test")
+    assert make_recipe("check") == ["$(BIN)/ruff check .", "$(BIN)/ruff format --check .", "$(BIN)/mypy"]
+    assert CI.strip().splitlines()[-1] == "exec make test"  # CI runs the README's test command
+
+
+def test_readme_says_how_to_refresh_the_locks():
+    assert "make lock" in readme_section("Pinned installs")
+    assert make_recipe("lock") == [
+        "$(LOCK) -o tests/requirements.lock requirements.txt tests/requirements.txt",
+        "$(LOCK) -c tests/requirements.lock -o requirements.lock requirements.txt",
+    ]
+    for lock in ("requirements.lock", "tests/requirements.lock"):
+        assert (
+            (ROOT / lock)
+            .read_text(encoding="utf-8")
+            .startswith("# This file was autogenerated by uv via the following command:\n#    make lock\n")
+        ), lock

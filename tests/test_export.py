@@ -27,7 +27,7 @@ from etl.write import export as export_module
 from tests.conftest import run_cli
 from zi.present.labels import SAMPLE_NOTICE
 from zi.query import dataset
-from zi.query.db import QUERY_DIR, Warehouse
+from zi.query.db import QUERY_DIR, NotASelect, Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
@@ -80,7 +80,7 @@ def both(built):
 
 # -- layout ---------------------------------------------------------------------------------------
 def test_export_is_a_hive_partitioned_parquet_dataset_with_a_manifest(built):
-    db, out = built
+    _db, out = built
     assert out.is_symlink() and (out / dataset.MANIFEST).is_file()
     manifest = json.loads((out / dataset.MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["relations"]) == set(dataset.RELATIONS)
@@ -187,7 +187,7 @@ def test_every_query_returns_the_same_frame_on_file_and_dataset(both, name):
 
 def test_the_history_queries_compare_something(both):
     """The equality above is not vacuous for the load pages: a replaced row and added rows exist."""
-    file, parquet = both
+    _file, parquet = both
     assert len(parquet.query("load_replaced", load_id=2)) == 2  # old and new side of the corrected row
     assert len(parquet.query("load_added", load_id=2, limit=100)) == 1
     assert len(parquet.query("load_history")) == 2
@@ -241,6 +241,24 @@ def test_dataset_connection_reads_its_files_and_nothing_else(built, tmp_path):
         assert not (Path(snapshot) / "scores" / "tambahan.parquet").exists()
     finally:
         con.close()
+
+
+def test_dataset_warehouse_runs_only_a_single_select(built):
+    """The dataset mode goes through the same choke point: the in-memory ATTACH its settings allow is refused."""
+    _db, out = built
+    con, _version = dataset.connect(str(out))
+    try:
+        con.execute("ATTACH ':memory:' AS probe")  # what the settings alone let through
+    finally:
+        con.close()
+    wh = Warehouse.open_dataset(str(out))
+    try:
+        with pytest.raises(NotASelect):
+            wh.execute("ATTACH ':memory:' AS other")
+        assert "other" not in set(wh.execute("SELECT database_name FROM duckdb_databases()")["database_name"])
+        assert wh.query("years_available")["year"].tolist()
+    finally:
+        wh.close()
 
 
 def test_a_tampered_manifest_is_refused_before_any_sql(built, tmp_path):

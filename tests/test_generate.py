@@ -55,7 +55,7 @@ def rekap(demo) -> dict[str, pd.DataFrame]:
     """Every rekap file by name, with canonical column names, stage codes and each row's rubric."""
     tables = {name: pd.read_csv(demo / name, **dialect) for name, dialect in CSV_DIALECTS.items()}
     tables |= {name: pd.read_excel(demo / name, engine="openpyxl", **layout) for name, layout in XLSX_LAYOUTS.items()}
-    for name, table in tables.items():
+    for table in tables.values():
         table.columns = [HEADER_ALIASES.get(c, c) for c in (_normalise(h) for h in table.columns)]
         table["tahap"] = table["tahap"].replace(STAGE_ALIASES)
         table["predikat"] = table["predikat"].astype("string").fillna("")
@@ -258,7 +258,7 @@ def test_subareas_sum_exactly_to_the_halves(rekap, rincian):
         rows = rekap[name][rekap[name]["rubrik"] == rubric].set_index(KEY)
         checked = 0
         for level, parent_of in (("half", lambda s: s.parent), ("area", lambda s: s.area)):
-            parent = long["indikator"].map(lambda c: parent_of(subareas[c]))
+            parent = long["indikator"].map(lambda c, parent_of=parent_of: parent_of(subareas[c]))
             sums = long.assign(parent=parent).groupby(KEY + ["parent"])["nilai"].sum().unstack()
             assert len(sums) == len(rows), name  # every 90/2021 row has its sub-areas, and only those
             for item in RULES.indicators(rubric, level):

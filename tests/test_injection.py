@@ -340,7 +340,7 @@ def test_hostile_url_filters_fall_back_to_the_defaults(hostile_db, monkeypatch, 
     monkeypatch.setenv("ZI_DB", str(hostile_db))
     plain = AppTest.from_file(str(ROOT / path), default_timeout=120)
     hostile = AppTest.from_file(str(ROOT / path), default_timeout=120)
-    for key in ("provinsi", "tahun", "tahap", "cakupan", "unit", "tahun_unit"):
+    for key in ("provinsi", "provinsi_unit", "tahun", "tahap", "cakupan", "unit", "tahun_unit"):
         hostile.query_params[key] = SQL[1]
     for at in (plain, hostile):
         open_every_section(at)

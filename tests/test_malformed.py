@@ -151,14 +151,14 @@ def test_every_malformed_file_is_refused_cleanly_fast_and_small(corpus):
             again = refuse(case, db)
             result = again if again["seconds"] < result["seconds"] else result
         results.append(result)
-    problems = {case.name: failures_of(case, result) for case, result in zip(cli, results)}
+    problems = {case.name: failures_of(case, result) for case, result in zip(cli, results, strict=True)}
     problems = {name: found for name, found in problems.items() if found}
     figures = {
         "files": len(cli),
         "max_seconds": round(max(r["seconds"] for r in results), 3),
         "max_cpu_seconds": round(max(r["cpu"] for r in results), 3),
         "max_mb": round(max(r["mb"] for r in results), 1),
-        "slowest": max(zip(cli, results), key=lambda cr: cr[1]["seconds"])[0].name,
+        "slowest": max(zip(cli, results, strict=True), key=lambda cr: cr[1]["seconds"])[0].name,
         "measured_while_busy": sum(r["busy"] for r in results),
         "max_seconds_not_busy": round(max((r["seconds"] for r in results if not r["busy"]), default=0), 3),
     }

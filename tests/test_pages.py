@@ -3,8 +3,9 @@ good and bad, empty selections, one colour per province, and the CSV / image dow
 
 Numbers asserted here come from the hand-made fixture (`tests/fixtures/dashboard/README.md`); the
 bundled sample is used only for what must differ on it (the *data contoh* notice, sub-area detail).
-A page is opened either through `dashboard.py` (st.navigation, the sidebar) or, to open it the way a
-copied link does (a fresh session whose first run carries the query string), from its own file.
+A page is opened either through `zi/app.py` (the script dashboard.py serves: st.navigation, the
+sidebar) or, to open it the way a copied link does (a fresh session whose first run carries the
+query string), from its own file.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from zi.present.labels import SAMPLE_NOTICE
+from zi.present.navigation import all_pages
 
 pytest_plugins = ["dashboard_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = "zi/app.py"  # the script every session runs (dashboard.py only names it)
 PAGES = {
     "ringkasan": ("pages/dasbor/ringkasan.py", "Ringkasan"),
     "bandingkan": ("pages/dasbor/bandingkan.py", "Bandingkan Provinsi"),
@@ -67,12 +71,12 @@ def full_error_details():
 
 @pytest.fixture
 def open_page(monkeypatch):
-    """open_page(db, page=None, **params): a fresh session on `dashboard.py` (page None) or on a page
-    file, with the link's query parameters, after its first run."""
+    """open_page(db, page=None, **params): a fresh session on the app (`zi/app.py`, page None) or on
+    a page file, with the link's query parameters, after its first run."""
 
     def run(db: Path, page: str | None = None, **params) -> AppTest:
         monkeypatch.setenv("ZI_DB", str(db))
-        script = ROOT / (PAGES[page][0] if page in PAGES else page or "dashboard.py")
+        script = ROOT / (PAGES[page][0] if page in PAGES else page or APP)
         at = AppTest.from_file(str(script), default_timeout=60)
         at.query_params.update(params)
         return at.run()
@@ -82,11 +86,11 @@ def open_page(monkeypatch):
 
 @pytest.fixture
 def navigate(monkeypatch):
-    """navigate(db): a session on dashboard.py, then `go(page)` switches through st.navigation."""
+    """navigate(db): a session on the app (`zi/app.py`), then `go(page)` switches through st.navigation."""
 
     def start(db: Path) -> AppTest:
         monkeypatch.setenv("ZI_DB", str(db))
-        return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+        return AppTest.from_file(str(ROOT / APP), default_timeout=60).run()
 
     return start
 
@@ -143,6 +147,20 @@ def table(at: AppTest, column: str):
     raise AssertionError(f"no table with column {column!r}: {[list(f.value.columns) for f in at.dataframe]}")
 
 
+def shown(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table with this column as the browser draws it: the Styler's display text (dates
+    and rank changes formatted), not the values underneath, which AppTest's `.value` gives."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            styler = frame.proto.arrow_data.styler
+            assert styler.display_values, f"table with {column!r} is not styled"
+            return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+    raise AssertionError(f"no table with column {column!r}")
+
+
+MOMENT = re.compile(rf"[1-3]?\d ({'|'.join(MONTHS)}) 20\d\d [0-2]\d\.[0-5]\d")  # '2 Desember 2026 00.03'
+
+
 def open_sections(at: AppTest, *keys: str) -> AppTest:
     """Open on-demand sections (zi.present.ui.on_demand) as a user's click does: the section's state set, the
     page run again."""
@@ -187,13 +205,13 @@ def trace_colour(trace: dict) -> str | None:
 
 
 def loaded_on(db: Path) -> str:
-    """'27 November 2026': the load date as the caption must write it (months spelled out here)."""
+    """'27 November 2026 14.05': the last load as the caption must write it (months spelled out here)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         moment = con.execute("SELECT max(loaded_at) FROM provenance").fetchone()[0]
     finally:
         con.close()
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment.hour:02d}.{moment.minute:02d}"
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -209,7 +227,7 @@ def test_every_page_through_the_navigation_on_the_fixture(navigate, fixture_db):
     caption = f"Data per {loaded_on(fixture_db)}, sumber: rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"
     for page, (path, title) in PAGES.items():
         if page != "ringkasan":
-            at.switch_page(path).run()
+            at.switch_page(str(ROOT / path)).run()  # relative to zi/app.py otherwise
         no_exception(at)
         assert [t.value for t in at.title] == [title]
         captions = [literal(c.value) for c in at.caption]
@@ -233,7 +251,7 @@ def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
     at = navigate(sample_db)
     for page, (path, title) in PAGES.items():
         if page != "ringkasan":
-            at.switch_page(path).run()
+            at.switch_page(str(ROOT / path)).run()  # relative to zi/app.py otherwise
         no_exception(at)
         assert [t.value for t in at.title] == [title]
         assert SAMPLE_NOTICE in [w.value for w in at.warning], page
@@ -243,11 +261,7 @@ def test_every_page_says_data_contoh_on_the_bundled_sample(navigate, sample_db):
         ], page
 
 
-def registered_pages() -> list[str]:
-    return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("path", registered_pages())
+@pytest.mark.parametrize("path", [page.file for page in all_pages()])
 def test_every_registered_page_runs_without_exception(open_page, fixture_db, path):
     """Also the pages other features add: each one opened fresh on the fixture warehouse."""
     at = open_page(fixture_db, path)
@@ -269,6 +283,7 @@ def test_ringkasan_default_view(navigate, fixture_db):
     no_exception(at)
     # 2024, TPI, Pemprov: Kalteng mean 82.33 rank 1 (up from 2), Jabar 73 rank 2 (down from 1)
     assert ranking(at) == [(1, 1, KALTENG, 3, 1, 0), (2, -1, JABAR, 3, 1, 1)]
+    assert shown(at, "Peringkat")["Perubahan peringkat"].tolist() == ["▲ 1", "▼ 1"]  # the CSV keeps 1 and -1
     assert metrics(at) == {
         "Provinsi dengan data": "2",
         "Unit membangun ZI": "6",
@@ -288,6 +303,7 @@ def test_ringkasan_widgets_change_the_view(navigate, fixture_db):
     no_exception(at)
     # 2023 TPI: Jabar 79.75, Kalteng 63, Bali 58; no 2022, so no rank change
     assert ranking(at) == [(1, None, JABAR, 2, 1, 0), (2, None, KALTENG, 2, 1, 0), (3, None, "Bali", 1, 0, 0)]
+    assert shown(at, "Peringkat")["Perubahan peringkat"].tolist() == ["–", "–", "–"]
     assert metrics(at)["Provinsi dengan data"] == "3"
     at.segmented_control(key="tahap").set_value("TPN").run()
     # 2023 TPN: Jabar 78, Kalteng 57; Bali has no TPN row (listed, unranked)
@@ -367,10 +383,10 @@ def test_bandingkan_default_view(open_page, fixture_db):
     assert diff[DIFF].round(2).tolist() == [3.33, -13.33, -13.33, -13.33, -6.67, -13.33]
     bars = chart(at, "Capaian per area perubahan")
     assert [t["name"] for t in bars["data"]] == [KALTENG, JABAR, "Rata-rata terpilih"]
-    kalteng = dict(zip(*xy(bars["data"][0])))
+    kalteng = dict(zip(*xy(bars["data"][0]), strict=True))
     assert kalteng["PW"] == pytest.approx(220 / 3) and kalteng["MP"] == pytest.approx(80.0)
     units = table(at, "Nilai total")  # "Nilai setiap unit kerja": by province code, then total
-    assert list(zip(units["Unit kerja"], units["Nilai total"])) == [
+    assert list(zip(units["Unit kerja"], units["Nilai total"], strict=True)) == [
         ("Inspektorat", 92.0),
         ("Dinas Kesehatan", 67.0),
         ('=HYPERLINK("x")', 60.0),
@@ -396,7 +412,7 @@ def test_bandingkan_widgets_change_the_view(open_page, fixture_db):
     at.multiselect(key="provinsi").set_value([62, 32]).run()
     at.segmented_control(key="tahap").set_value("TPN").run()
     units = table(at, "Nilai total")
-    assert sorted(zip(units["Provinsi"], units["Nilai total"])) == [(JABAR, 78.0), (KALTENG, 57.0)]
+    assert sorted(zip(units["Provinsi"], units["Nilai total"], strict=True)) == [(JABAR, 78.0), (KALTENG, 57.0)]
     at.segmented_control(key="tahap").set_value("TPI").run()
     at.selectbox(key="tahun").set_value(2024).run()
     at.segmented_control(key="cakupan").set_value("Dengan kab/kota").run()
@@ -497,7 +513,7 @@ def test_bandingkan_csv_is_for_excel_and_neutralises_formulas(open_page, fixture
 
 def test_bandingkan_chart_toolbar_downloads_png_or_svg_at_presentation_size(navigate, fixture_db):
     at = navigate(fixture_db)
-    at.switch_page(PAGES["bandingkan"][0]).run()
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
     configs = [c["config"] for c in charts(at)]
     assert len(configs) == 4
     for config in configs:
@@ -610,9 +626,19 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
     profile = chart(at, "Capaian area pengungkit per tahap")
     assert [t["name"] for t in profile["data"]] == ["TPI (Tim Penilai Internal)", "TPN (Tim Penilai Nasional)"]
     assert [values[:2] for values in xy(profile["data"][0])] == [["MP (P)", "MP (R)"], [80.0, 80.0]]
+    # no label on another: values inside the bars' ends, the WBK/WBBM lines behind the bars and named
+    # in the right margin (x past the plot's right edge, paper coordinates)
+    assert {(t["textposition"], t["insidetextanchor"]) for t in profile["data"]} == {("inside", "end")}
+    lines = profile["layout"]["shapes"]
+    assert [(s["y0"], s["layer"]) for s in lines] == [(60.0, "below"), (75.0, "below")]
+    names = profile["layout"]["annotations"]
+    assert [(a["text"], a["xref"], a["x"] >= 1, a["xanchor"]) for a in names] == [
+        ("syarat WBK<br>60 %", "x domain", True, "left"),
+        ("syarat WBBM<br>75 %", "x domain", True, "left"),
+    ]
     conditions = table(at, "Kekurangan (poin)")
     failing = conditions[(conditions["Tahap"] == "TPI") & ~conditions["Terpenuhi"]]
-    assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"])) == [("WBBM", 1.0), ("WBBM", 1.0)]
+    assert sorted(zip(failing["Predikat"], failing["Kekurangan (poin)"], strict=True)) == [("WBBM", 1.0), ("WBBM", 1.0)]
     at.selectbox(key="tahun_unit").set_value(2023).run()
     assert metrics(at) == {"Nilai total TPI": "60,00", "Nilai total TPN": "57,00"}
     assert [literal(m.value) for m in at.markdown if m.value.startswith("**")][
@@ -632,7 +658,7 @@ def test_profil_default_and_unit_pick(open_page, fixture_db):
 
 def test_profil_province_pick(open_page, fixture_db):
     at = open_page(fixture_db, "profil")
-    at.selectbox(key="provinsi").set_value(32).run()
+    at.selectbox(key="provinsi_unit").set_value(32).run()
     no_exception(at)
     assert at.selectbox(key="unit").options == [
         "Inspektorat — Kabupaten Bandung",
@@ -650,6 +676,34 @@ def test_profil_link_selects_unit_and_year(open_page, fixture_db):
     assert [literal(s.value) for s in at.subheader][0] == "Inspektorat — Pemprov Jawa Barat, 2023"
     assert metrics(at) == {"Nilai total TPI": "84,00", "Nilai total TPN": "78,00"}
     assert [s.value for s in at.success] == ["Predikat: Menuju WBK"]
+
+
+def test_profil_link_with_its_own_province_key(open_page, fixture_db):
+    """`provinsi_unit` (one province) beside `provinsi` (several, the other pages): a link of either opens it."""
+    at = open_page(fixture_db, "profil", provinsi_unit="Jawa Barat", unit="Inspektorat — Pemprov Jawa Barat", tahun_unit="2023")
+    no_exception(at)
+    assert link_notices(at) == []
+    assert at.selectbox(key="provinsi_unit").value == 32
+    assert [literal(s.value) for s in at.subheader][0] == "Inspektorat — Pemprov Jawa Barat, 2023"
+    bad = open_page(fixture_db, "profil", provinsi_unit="Atlantis")
+    assert link_notices(bad) == ["Nilai tautan 'provinsi_unit' tidak dikenal (Atlantis); memakai pilihan bawaan."]
+    assert bad.selectbox(key="provinsi_unit").value == 62
+    several = open_page(fixture_db, "profil", provinsi=["Atlantis", "Bali", "Jawa Barat"])  # a multi page's link
+    assert link_notices(several) == ["Nilai tautan 'provinsi' tidak dikenal (Atlantis); memakai Bali."]
+    assert several.selectbox(key="provinsi_unit").value == 51
+
+
+def test_single_province_pages_start_from_the_provinces_chosen_before(navigate, fixture_db):
+    at = navigate(fixture_db)
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
+    at.multiselect(key="provinsi").set_value([51, 32]).run()
+    for path in (PAGES["profil"][0], "pages/kaji_tiru/prioritas.py"):
+        at.switch_page(str(ROOT / path)).run()
+        no_exception(at)
+        assert at.selectbox(key="provinsi_unit").value == 51, path
+    at.switch_page(str(ROOT / PAGES["bandingkan"][0])).run()
+    assert at.multiselect(key="provinsi").value == [51, 32]  # each key keeps its own choice
+    # (a choice on a page is written to the URL by the browser, not by AppTest: see test_e2e)
 
 
 def test_profil_bad_link_falls_back_with_notices(open_page, fixture_db):
@@ -678,6 +732,7 @@ def test_profil_csv_downloads(open_page, fixture_db, downloads):
     origin = csv_rows(files["zi_profil_asal_data_HYPERLINK-x-Pemprov-Jawa-Barat.csv"])
     assert origin[0][:4] == ["Tahun", "Tahap", "File", "Baris"]
     assert origin[1][:4] == ["2024", "TPI", "rekap_jabar.csv", "8"]
+    assert shown(at, "SHA-256")["Dimuat"].tolist() == [loaded_on(fixture_db)]  # to the minute, months in words
 
 
 def test_profil_shows_subarea_detail_on_the_sample(open_page, sample_db):
@@ -693,12 +748,14 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
     no_exception(at)
     thresholds = table(at, "Ambang")
     wbk = thresholds[(thresholds["Rubrik"] == "PermenPANRB 90/2021") & (thresholds["Predikat"] == "WBK")]
-    assert dict(zip(wbk["Syarat"], wbk["Ambang"]))["total"] == 75.0
+    assert dict(zip(wbk["Syarat"], wbk["Ambang"], strict=True))["total"] == 75.0
     assert set(wbk["Syarat riwayat"]) == {"–"}  # WBK needs no earlier predicate: a dash, not "None"
     history = table(at, "Rekap baru")
     assert history[["Muatan", "Rekap baru", "File"]].values.tolist() == [
         [1, 16, "rekap_bali.csv, rekap_jabar.csv, rekap_kalteng.csv"]
     ]
+    assert shown(at, "Rekap baru")["Waktu"].tolist() == [loaded_on(fixture_db)]
+    assert MOMENT.fullmatch(loaded_on(fixture_db))
     files = downloads(open_sections(at, "metodologi_file"))
     assert {
         "zi_metodologi_ambang.csv",
@@ -717,7 +774,8 @@ def test_metodologi_tables_and_downloads(open_page, fixture_db, downloads):
 
 # -- the province picker across pages --------------------------------------------------------------------
 def _province_pickers():
-    """A multiselect page, then the Profil selectbox, then a multiselect page: one URL key `provinsi`."""
+    """A multiselect page (key `provinsi`), then the Profil selectbox (key `provinsi_unit`), then a
+    multiselect page again."""
     import streamlit as st
 
     from zi.present import ui
@@ -743,9 +801,8 @@ def test_province_choice_is_carried_between_picker_types(monkeypatch, fixture_db
     at.session_state["step"] = 2
     at.run()
     no_exception(at)
-    # back on a multiselect: no exception; it starts from its default (a browser may seed it from
-    # the URL that the selectbox left, `provinsi=Jawa+Barat`; AppTest does not carry that URL over)
-    assert [t.value for t in at.text] in (["[62, 32]"], ["[32]"])
+    # back on a multiselect: its own choice, kept while the selectbox was shown
+    assert [t.value for t in at.text] == ["[32, 51]"]
 
 
 def _large_table():

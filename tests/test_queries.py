@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from zi.query import queries
-from zi.query.db import Warehouse
+from zi.query.db import QUERY_DIR, NotASelect, Warehouse, refuse_unless_single_select, sql
 
 pytest_plugins = ["dashboard_fixtures"]
 
@@ -210,7 +210,7 @@ def test_area_trend_per_year(wh):
     # one TPN unit per province-year: Jabar 70 % (2023) and 80 % (2024); Kalteng 50 % and 70 %
     assert len(t) == 24 and set(t["units"]) == {1}
     pct = {
-        (r.province_code, r.year): set(round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"])
+        (r.province_code, r.year): {round(p, 9) for p in t[(t.province_code == r.province_code) & (t.year == r.year)]["pct"]}
         for r in t.itertuples()
     }
     assert pct == {(32, 2023): {70.0}, (32, 2024): {80.0}, (62, 2023): {50.0}, (62, 2024): {70.0}}
@@ -369,51 +369,85 @@ def test_load_history_and_rules(wh):
 
 
 # -- the read-only choke point ---------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "SELECT * FROM read_csv('/etc/passwd')",
-        "SELECT * FROM read_text('/etc/passwd')",
-        "COPY (SELECT 1) TO '/tmp/zi_copy_should_not_exist.csv'",
-        "ATTACH '/tmp/zi_attach_should_not_exist.duckdb' AS other",
-        pytest.param(
-            "ATTACH ':memory:' AS other",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "zi/query/db.py now opens an in-memory instance and ATTACHes the file read-only; a further ATTACH of "
-                    "':memory:' then succeeds and gives a writable database (the earlier duckdb.connect(path, "
-                    "read_only=True) refused it: 'Cannot launch in-memory database in read-only mode'). "
-                    "Not a file or network access, but ATTACH should be refused; remove this mark once it is."
-                ),
-            ),
-        ),
-        "INSTALL httpfs",
-        "LOAD httpfs",
-        "SET enable_external_access = true",
-        "SET lock_configuration = false",
-        "SET allowed_directories = ['/']",
-        "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
-        "UPDATE rekap SET mp = 0",
-        "DELETE FROM rekap",
-        "CREATE TABLE evil AS SELECT 1 AS x",
-        "DROP VIEW scores",
-    ],
-)
-def test_readonly_connection_refuses(fixture_db, statement):
+# Refused by the connection's own settings (read-only attach, external access off, configuration locked)
+REFUSED_BY_SETTINGS = [
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/passwd')",
+    "COPY (SELECT 1) TO '/tmp/zi_copy_should_not_exist.csv'",
+    "ATTACH '/tmp/zi_attach_should_not_exist.duckdb' AS other",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "SET lock_configuration = false",
+    "SET allowed_directories = ['/']",
+    "INSERT INTO rekap SELECT * FROM rekap LIMIT 1",
+    "UPDATE rekap SET mp = 0",
+    "DELETE FROM rekap",
+    "CREATE TABLE evil AS SELECT 1 AS x",
+    "DROP VIEW scores",
+]
+# ... and what only the choke point refuses: not a single SELECT. An in-memory ATTACH touches no
+# file, so no setting stops it, but it would give the session a writable database.
+REFUSED_BY_PARSING = [
+    "ATTACH ':memory:' AS other",
+    "SELECT 1; DROP VIEW scores",
+    "SELECT 1; SELECT 2",
+    "EXPLAIN SELECT 1",
+    "CALL pragma_version()",
+    "",
+]
+
+
+def assert_untouched(wh: Warehouse) -> None:
+    """The connection still answers afterwards, and the data is untouched."""
+    assert wh._con.execute("SELECT count(*), sum(total) FROM scores").fetchone() == (
+        16,
+        approx(1172.0),
+    )  # the sixteen totals of the README table
+    assert not Path("/tmp/zi_copy_should_not_exist.csv").exists()
+    assert not Path("/tmp/zi_attach_should_not_exist.duckdb").exists()
+
+
+@pytest.mark.parametrize("statement", REFUSED_BY_SETTINGS + REFUSED_BY_PARSING)
+def test_choke_point_refuses(fixture_db, statement):
     wh = Warehouse.open(fixture_db)  # a fresh connection per statement: nothing one leaves behind helps another
     try:
         with pytest.raises(duckdb.Error):
-            wh._con.execute(statement).fetchall()
-        # the connection still answers afterwards, and the data is untouched
-        assert wh._con.execute("SELECT count(*), sum(total) FROM scores").fetchone() == (
-            16,
-            approx(1172.0),
-        )  # the sixteen totals of the README table
+            wh.execute(statement)
+        assert_untouched(wh)
     finally:
         wh.close()
-    assert not Path("/tmp/zi_copy_should_not_exist.csv").exists()
-    assert not Path("/tmp/zi_attach_should_not_exist.duckdb").exists()
+
+
+@pytest.mark.parametrize("statement", REFUSED_BY_PARSING[:5])
+def test_choke_point_refuses_by_statement_type(fixture_db, statement):
+    wh = Warehouse.open(fixture_db)
+    try:
+        with pytest.raises(NotASelect, match="single SELECT only"):
+            wh.execute(statement)
+        assert "other" not in set(wh.execute("SELECT database_name FROM duckdb_databases()")["database_name"])
+        assert_untouched(wh)
+    finally:
+        wh.close()
+
+
+@pytest.mark.parametrize("statement", REFUSED_BY_SETTINGS)
+def test_connection_settings_refuse_on_their_own(fixture_db, statement):
+    """A second line behind the choke point: the connection itself refuses these."""
+    wh = Warehouse.open(fixture_db)
+    try:
+        with pytest.raises(duckdb.Error):
+            wh._con.execute(statement).fetchall()
+        assert_untouched(wh)
+    finally:
+        wh.close()
+
+
+def test_choke_point_runs_every_kind_of_select(wh):
+    assert wh.execute("WITH t AS (SELECT $n AS n) SELECT n FROM t", {"n": 3})["n"].tolist() == [3]
+    assert wh.execute("FROM (VALUES (1), (2)) v(x) SELECT sum(x) AS s")["s"].tolist() == [3]
+    for name in sorted(p.stem for p in QUERY_DIR.glob("*.sql")):  # every named query is one SELECT
+        refuse_unless_single_select(wh._con, sql(name))
 
 
 INJECTIONS = ["x' OR 1=1 --", "' OR '1'='1", "62:pemprov kalimantan tengah:inspektorat' OR 'a'='a", "%", "*"]

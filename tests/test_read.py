@@ -23,7 +23,7 @@ KEYS = ["provinsi", "unit_kerja", "tahun", "tahap"]
 def rows(source, columns=None):
     """The data rows as dicts of the given canonical columns (plus `_row`)."""
     records = source.table.to_pylist()
-    columns = columns or [c for c in source.table.column_names]
+    columns = columns or list(source.table.column_names)
     return [{c: r[c] for c in [*columns, "_row"] if c in r} for r in records]
 
 

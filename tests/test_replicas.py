@@ -17,6 +17,7 @@ Bounded: at most 12 sessions before the kill, 7 after, 30 s per page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -139,10 +140,8 @@ class Deployment:
                 self.process.kill()
                 self.process.wait(timeout=5)
         for pid in self.started_pids():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 @pytest.fixture(scope="module")
@@ -246,9 +245,10 @@ def test_sessions_spread_stay_sticky_and_survive_a_stopped_replica(browser, ware
 
         # The websocket of each session (logged by nginx when it closes) went where its HTTP went.
         cookies = {cookie: replica for replica, cookie, _ in before}
-        streams = lambda: [
-            e for e in deployment.access_log() if e["uri"].startswith("/_stcore/stream") and e["cookie"] in cookies
-        ]  # noqa: E731
+
+        def streams() -> list[dict]:
+            return [e for e in deployment.access_log() if e["uri"].startswith("/_stcore/stream") and e["cookie"] in cookies]
+
         assert wait_for(lambda: {e["cookie"] for e in streams()} == set(cookies), 15), deployment.access_log()
         for entry in streams():
             assert entry["status"] == "101" and entry["upstream"] == cookies[entry["cookie"]], entry
@@ -289,12 +289,13 @@ def test_sessions_spread_stay_sticky_and_survive_a_stopped_replica(browser, ware
         open_on_victim.page.get_by_role("heading", name="Ringkasan").first.wait_for(timeout=PAGE_TIMEOUT_MS)
         victim_cookie = open_on_victim.cookie
         open_on_victim.close()  # nginx logs a websocket when it closes
-        reconnected = (
-            lambda: any(  # noqa: E731
+
+        def reconnected() -> bool:
+            return any(
                 e["uri"].startswith("/_stcore/stream") and e["cookie"] == victim_cookie and e["upstream"] == survivor
                 for e in deployment.access_log()[killed_at:]
             )
-        )
+
         assert wait_for(reconnected, 15), deployment.access_log()[killed_at:]
         problems = [
             line

@@ -135,7 +135,7 @@ def test_a_refused_or_unchanged_load_keeps_no_version(tmp_path, loaded_db):
 
 
 def test_rollback_restores_exactly_the_old_scores_and_is_recorded(tmp_path, db):
-    after_one, after_two, after_three = three_loads(tmp_path, db)
+    after_one, _after_two, _after_three = three_loads(tmp_path, db)
     code, out = run_cli("rollback", 1, "--db", db, "--by", "inspektur@kalteng.go.id")
     assert code == 0, out
     assert query(db, SCORES) == after_one

@@ -45,7 +45,7 @@ LAST_YEAR = dt.date.today().year + 1
 
 def points(weight: float):
     """A score with two decimals in [0, weight]."""
-    return st.integers(0, int(round(weight * 100))).map(lambda cents: cents / 100)
+    return st.integers(0, round(weight * 100)).map(lambda cents: cents / 100)
 
 
 @st.composite
@@ -142,9 +142,9 @@ def test_any_dialect_loads_back_the_same_values(rows, dialect):
         got = query(db, f"SELECT province_code, unit, year, stage, rubric, {', '.join(VALUE_COLUMNS)} FROM rekap ORDER BY unit")
         expected = sorted(rows, key=lambda r: r["unit_kerja"])
         assert len(got) == len(expected)
-        for record, row in zip(got, expected):
+        for record, row in zip(got, expected, strict=True):
             assert record[:5] == (row["code"], row["unit_kerja"], row["tahun"], row["tahap"], row["rubric"])
-            for column, value in zip(VALUE_COLUMNS, record[5:]):
+            for column, value in zip(VALUE_COLUMNS, record[5:], strict=True):
                 want = row["values"].get(column)
                 if want is None:
                     assert value is None, (column, value)

@@ -76,9 +76,9 @@ EXPECTED = [
 def test_scores_equal_hand_computed(scored):
     got = query(scored, f"SELECT {COLUMNS} FROM scores ORDER BY unit")
     assert len(got) == len(EXPECTED)
-    for row, expected in zip(got, EXPECTED):
+    for row, expected in zip(got, EXPECTED, strict=True):
         assert row[:2] == expected[:2]
-        for name, value, want in zip(COLUMNS.split(", ")[2:], row[2:], expected[2:]):
+        for name, value, want in zip(COLUMNS.split(", ")[2:], row[2:], expected[2:], strict=True):
             if isinstance(want, bool) or want is None:
                 assert value is want, (row[0], name, value)
             else:

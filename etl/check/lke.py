@@ -62,13 +62,13 @@ def bind(sources: list[Source], rules: Rules, command_line: Identity | None, tod
     lke = [(index, s) for index, s in enumerate(sources) if s.kind == "lke"]
     listed = _manifest_rows(sources, problems)
     names = {_key(s.name): s.name for _, s in lke}
-    for key, identity in listed.items():
+    for key, entry in listed.items():
         if key not in names:
             problems.append(
                 Problem(
-                    identity.file,
-                    identity.row,
-                    identity.header("berkas"),
+                    entry.file,
+                    entry.row,
+                    entry.header("berkas"),
                     key,
                     "berkas ini tidak ada di muatan ini; baris daftar dilewati",
                     warning=True,
@@ -88,7 +88,7 @@ def bind(sources: list[Source], rules: Rules, command_line: Identity | None, tod
         command_line = None
     builder = _Builder(rules)
     for index, source in lke:
-        identity = listed.get(_key(source.name)) or (command_line if len(lke) == 1 else None)
+        identity: Identity | None = listed.get(_key(source.name)) or (command_line if len(lke) == 1 else None)
         if identity is None:
             problems.append(
                 Problem(
@@ -139,7 +139,7 @@ def _manifest_rows(sources: list[Source], problems: list[Problem]) -> dict[str, 
                     )
                 )
                 continue
-            listed[key] = Identity(*(cells[c] for c in IDENTITY), file=source.name, row=row, headers=headers)
+            listed[key] = Identity(**{c: cells[c] for c in IDENTITY}, file=source.name, row=row, headers=headers)
     return listed
 
 

@@ -42,7 +42,7 @@ def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
         areas[vocab.normalise_value(indicator.name)] = indicator.code
     raw = [r[0] for r in con.execute("SELECT DISTINCT area FROM raw_praktik WHERE area IS NOT NULL").fetchall()]
     _pairs(con, "map_practice_area", {v: areas.get(vocab.normalise_value(v)) for v in raw})
-    subareas = {i.column: (i.code, i.area) for i in rules.indicators(level="subarea")}
+    subareas = {i.column: (i.code, i.area or "") for i in rules.indicators(level="subarea")}
     raw = [r[0] for r in con.execute("SELECT DISTINCT sub_area FROM raw_praktik WHERE sub_area IS NOT NULL").fetchall()]
     _pairs(con, "map_practice_subarea", {v: "|".join(subareas.get(vocab.normalise_header(v), ("", ""))) or None for v in raw})
     raw = [r[0] for r in con.execute("SELECT DISTINCT sumber FROM raw_praktik WHERE sumber IS NOT NULL").fetchall()]

@@ -19,9 +19,9 @@ import pyarrow as pa
 
 from etl.check import practices
 from etl.check.lke import LkeTables
-from etl.read.lke_content import ANSWER_SCHEMA, DETAIL_SCHEMA
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
+from etl.read.lke_content import ANSWER_SCHEMA, DETAIL_SCHEMA
 from etl.read.source import Source
 from zi.domain.rules import Rules
 
@@ -71,7 +71,7 @@ def validate(
     problems += _check_detail_given_twice(con, problem)
     problems += practices.validate(con, rules, today_year, problem)
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
-    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchone()
+    counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchall()[0]
     return Validation(problems, warnings, counts[0], counts[1])
 
 
@@ -145,9 +145,9 @@ def _register_rules(con, rules: Rules) -> None:
                 )
             )
             if indicator.survey:
-                low, high = rules.rubrics[rubric].survey_scale
+                _low, high = rules.rubrics[rubric].survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
                 rows.append((rubric, f"{indicator.column}_indeks", "index", high, indicator.column))
-    table = pa.table(list(zip(*rows)), names=["rubric", "code", "level", "maximum", "parent"])
+    table = pa.table(list(zip(*rows, strict=False)), names=["rubric", "code", "level", "maximum", "parent"])
     con.register("arrow_rules", table)
     con.execute("CREATE OR REPLACE TEMP TABLE rule_cells AS SELECT * FROM arrow_rules")
     con.unregister("arrow_rules")
@@ -274,8 +274,8 @@ def _resolve_keys(con, rules: Rules, today_year: int, problem) -> list[Problem]:
         """  # conditions and columns are fixed above
     ).fetchall()
     for file, row, *cells in bad:
-        written = dict(zip(KEY_TEXT, cells))
-        for flag, (column, _, reason) in zip(cells[len(KEY_TEXT) :], checks):
+        written = dict(zip(KEY_TEXT, cells, strict=False))
+        for flag, (column, _, reason) in zip(cells[len(KEY_TEXT) :], checks, strict=False):
             if flag:
                 found.append(problem(file, row, column, written.get(column), reason))
     for file, row, raw in con.execute(
@@ -338,7 +338,7 @@ def _check_cells(con, rules: Rules, problem) -> list[Problem]:
         elif value < 0:
             found.append(problem(file, row, column, raw, "nilai tidak boleh negatif"))
         elif level == "index":
-            low, high = rules.rubrics[rubric].survey_scale
+            low, high = rules.rubrics[rubric].survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
             found.append(problem(file, row, column, raw, f"indeks survei harus antara {_fmt(low)} dan {_fmt(high)}"))
         else:
             found.append(problem(file, row, column, raw, f"melebihi bobot maksimum {_fmt(maximum)} pada rubrik {rubric}"))
@@ -389,7 +389,7 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
     value = {c: NUMBER.format(c) for c in vocab.indicator_columns(rules)}
     present = {i: set(s.headers) for i, s in enumerate(sources) if s.kind == "rekap"}
     for rubric_id, rubric in rules.rubrics.items():
-        needed: list[tuple[str, ...]] = []  # alternatives: any one complete tuple satisfies
+        needed: list[tuple[tuple[str, ...], ...]] = []  # alternatives: any one complete tuple satisfies
         for area in rules.indicators(rubric_id, "area"):
             a = area.column
             if rubric.halves:
@@ -419,7 +419,7 @@ def _check_rekap_structure(con, rules: Rules, sources: list[Source], problem) ->
             r = result.column
             if result.survey:
                 needed.append(((r,), (f"{r}_indeks",)))
-                low, high = rubric.survey_scale
+                _low, high = rubric.survey_scale  # type: ignore[misc]  # a survey indicator's rubric has one
                 found += _rows(
                     con,
                     problem,

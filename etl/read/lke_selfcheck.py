@@ -31,11 +31,19 @@ def type_labels(bank: Bank, sheet, row_of: dict[str, int], type_col: int | None,
         return []
     found = []
     for index, code, written in _mistyped(bank, tuple((i, c, _cell(sheet.rows[i], type_col)) for c, i in row_of.items())):
-        found.append(Problem(
-            name, index + 1, sheet.headers[type_col] or "Pilihan Jawaban", " ".join(str(written).split()),
-            f"jenis jawaban berbeda dengan bank soal ({' atau '.join(bank.type_labels[bank.item(code).kind])}); jenis bank soal dipakai",
-            sheet=sheet.name, warning=True, cell=f"{column_letter(type_col)}{index + 1}", item=code,
-        ))
+        found.append(
+            Problem(
+                name,
+                index + 1,
+                sheet.headers[type_col] or "Pilihan Jawaban",
+                " ".join(str(written).split()),
+                f"jenis jawaban berbeda dengan bank soal ({' atau '.join(bank.type_labels[bank.item(code).kind])}); jenis bank soal dipakai",
+                sheet=sheet.name,
+                warning=True,
+                cell=f"{column_letter(type_col)}{index + 1}",
+                item=code,
+            )
+        )
     return found
 
 

@@ -18,6 +18,7 @@ total rows) are only compared with them, and each difference becomes a warning n
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -154,7 +155,7 @@ def stage_columns(sheet: Sheet) -> tuple[dict[str, StageColumns], dict[str, int]
     return stages, fixed
 
 
-def _label(cells: list, first: int, last: int) -> str:
+def _label(cells: Sequence, first: int, last: int) -> str:
     """A row's label: the deepest text of its hierarchy columns (the question on an item row, the name on a
     heading row), without its marker (`a.`, `i.`, `-`), whether the marker has a cell of its own or not."""
     for c in range(min(last, len(cells)) - 1, first - 1, -1):

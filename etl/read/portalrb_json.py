@@ -122,7 +122,7 @@ def read_portalrb_json(data: bytes, name: str, sha256: str, rules: Rules):
         content.stages.append(LkeStage(stage, answers, stage_score))
     expected = {i.soal_id for i in bank.items if i.soal_id is not None and i.kind not in (COMPUTED_KIND, TOTAL_KIND)}
     assert expected <= set(by_id)
-    dialect = {"format": "json", "bentuk": content.shape, "tahap": ", ".join(s.stage for s in content.stages)}
+    dialect: dict[str, object] = {"format": "json", "bentuk": content.shape, "tahap": ", ".join(s.stage for s in content.stages)}
     source = Source(name, sha256, "lke", pa.table({}), {}, dialect, None, problems, lke=content)
     source.rows = len(rows)
     return source

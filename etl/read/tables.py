@@ -205,7 +205,7 @@ def read_xlsx_table(data: bytes, name: str, sha256: str, rules: Rules) -> Source
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
         raise FileRefused(Problem(name, None, None, None, f"XLSX tidak dapat dibuka ({type(error).__name__})")) from None
     sheet_name = next((s for s in values_book.sheetnames if s.strip().lower() == "rekap"), values_book.sheetnames[0])
     max_rows = int(rules.limits["xlsx_max_rows"])
@@ -215,7 +215,7 @@ def read_xlsx_table(data: bytes, name: str, sha256: str, rules: Rules) -> Source
     records, row_numbers = [], []
     value_rows = values_book[sheet_name].iter_rows(values_only=True)
     formula_rows = formula_book[sheet_name].iter_rows(values_only=True)
-    for row_number, (values, formulas) in enumerate(zip(value_rows, formula_rows), start=1):
+    for row_number, (values, formulas) in enumerate(zip(value_rows, formula_rows, strict=False), start=1):
         if row_number > max_rows:
             raise FileRefused(
                 Problem(name, None, None, None, f"lebih dari {max_rows} baris (batas di data/rules.toml)", sheet=sheet_name)
@@ -228,7 +228,7 @@ def read_xlsx_table(data: bytes, name: str, sha256: str, rules: Rules) -> Source
                 break
             continue
         cells = [_cell_text(v) for v in values]
-        for column, (value, formula) in enumerate(zip(values, formulas)):
+        for column, (value, formula) in enumerate(zip(values, formulas, strict=False)):
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 problems.append(
                     Problem(
@@ -309,7 +309,7 @@ def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: lis
 def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, rules, sheet=None) -> Source:
     """Map headers to canonical columns (unknown ones become warnings) and assemble the table."""
     mapping = header_map(rules)
-    arrays, names, headers = [], [], {}
+    arrays, names, headers = [], [], dict[str, str]()
     for position, written in enumerate(header):
         canonical = mapping.get(normalise_header(written))
         if canonical is None:

@@ -297,30 +297,33 @@ def _write_answer(
 ) -> None:
     given = answers.stages[stage]
     k, r = col(answer_col), row + 1
+    if item.kind in (COMPUTED_KIND, TOTAL_KIND):
+        assert item.formula is not None  # a % item and a stated total have their formula (zi.domain.bank)
+        rule = item.formula
     if item.kind == COMPUTED_KIND:
-        if any(item.ref_code(ref) not in row_of for ref in item.formula.references):  # type: ignore[union-attr]
+        if any(item.ref_code(ref) not in row_of for ref in rule.references):
             sheet.write_string(row, answer_col, "Blm Diisi")  # an input's row is missing (an omitted-row fixture)
             return
         total = bank.stated_total(item)
-        cells = {ref: f"{k}{row_of[item.ref_code(ref)] + 1}" for ref in item.formula.references}  # type: ignore[union-attr]
+        cells = {ref: f"{k}{row_of[item.ref_code(ref)] + 1}" for ref in rule.references}
         stated = {total[1]: f"{k}{row_of[total[0].code] + 1}"} if total else {}
         value = result.values.get(item.code)
         sheet.write_formula(
             row,
             answer_col,
-            "=" + _excel_formula(item.formula, cells, stated),
-            None,  # type: ignore[arg-type]
+            "=" + _excel_formula(rule, cells, stated),
+            None,
             "#DIV/0!" if value is None else value,
         )
         sheet.write_formula(row, value_col, f"={k}{r}", None, "#DIV/0!" if value is None else value)
         return
     if item.kind == TOTAL_KIND:
-        parts = [row_of[item.ref_code(ref)] + 1 for ref in item.formula.references if item.ref_code(ref) in row_of]  # type: ignore[union-attr]
+        parts = [row_of[item.ref_code(ref)] + 1 for ref in rule.references if item.ref_code(ref) in row_of]
         typed = quirks.typed_total
         if typed and typed[0] == item.code:
             sheet.write_number(row, answer_col, typed[1])
         else:
-            value = sum(float(given.get(item.ref_code(ref)) or 0) for ref in item.formula.references)  # type: ignore[union-attr]
+            value = sum(float(str(given.get(item.ref_code(ref)) or 0)) for ref in rule.references)
             sheet.write_formula(row, answer_col, f"=SUM({k}{min(parts)}:{k}{max(parts)})", None, value)
         return
     answer = given.get(item.code)

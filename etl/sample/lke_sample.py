@@ -138,7 +138,7 @@ def _answers(bank: Bank, rules: Rules, stages: dict, unit: str, year: int, telad
             for item in items:
                 target = float(np.clip(shares[stage][_half_of(rules, bank, item)] + noise[subarea] + item_noise[item.code], 0, 1))
                 if item.options:
-                    answers[item.code] = min(item.options, key=lambda o, t=target: abs(o[1] - t))[0]
+                    answers[item.code] = _nearest(item.options, target)
                 elif item.kind == INDEX_KIND:  # an external survey's result: the TPI takes the unit's
                     answers[item.code] = (
                         given["SA"][item.code]
@@ -163,6 +163,11 @@ def _half_shares(rules: Rules, bank: Bank, row) -> dict[str, float]:
     return shares
 
 
+def _nearest(options: tuple[tuple[str, float], ...], target: float) -> str:
+    """The option whose value comes nearest `target`."""
+    return min(options, key=lambda option: abs(option[1] - target))[0]
+
+
 def _half_of(rules: Rules, bank: Bank, item: Item) -> str:
     if item.part == "hasil":
         return item.area
@@ -185,7 +190,11 @@ def _counts(bank: Bank, item: Item, target: float, start: dict, rng: np.random.G
     if start and off(inputs) < KEEP_COUNTS:
         return {item.ref_code(r): v for r, v in inputs.items()}  # the TPI finds the unit's counts right
     for ref in refs:
-        inputs[ref] = min(range(0, 41), key=lambda v, r=ref: (off({**inputs, r: v}), abs(v - inputs[r])))
+
+        def closeness(v: int, ref: str = ref) -> tuple[float, int]:
+            return off({**inputs, ref: v}), abs(v - inputs[ref])
+
+        inputs[ref] = min(range(0, 41), key=closeness)
     return {item.ref_code(r): v for r, v in inputs.items() if bank.item(item.ref_code(r)).kind == COUNT_KIND}
 
 
@@ -197,7 +206,7 @@ def _notes(
     for item in bank.items:
         if not item.answered or item.kind == COUNT_KIND:
             continue
-        value = dict(item.options).get(sa.get(item.code), 1.0) if item.options else 1.0
+        value = dict(item.options).get(str(sa.get(item.code)), 1.0) if item.options else 1.0
         document = str(rng.choice(DOCUMENTS))
         if value >= 0.75:
             done = str(rng.choice(LESSONS if teladan and rng.random() < 0.5 else DONE))
@@ -209,7 +218,7 @@ def _notes(
         elif value > 0:
             unit_notes[item.code] = f"{item.subarea_name}: {rng.choice(MISSING)}"
         if item.options and item.code in tpi and tpi[item.code] != sa.get(item.code):
-            lower = dict(item.options)[tpi[item.code]] < value
+            lower = dict(item.options)[str(tpi[item.code])] < value
             tpi_notes[item.code] = TPI_LOWER.format(rng.choice(MISSING)) if lower else TPI_RAISE
     notes = {"SA": unit_notes} | ({"TPI": tpi_notes} if tpi else {})
     return notes, evidence

@@ -68,7 +68,7 @@ class _Layout:
         self.survey = [k for k, i in enumerate(self.items) if i.survey]
         self.key = np.array([offset_keys.index(i.area or i.parent) for i in self.items])
         profiles = [PROFILES.get(i.code) or PROFILES.get(i.half or i.level) or RESULT_PROFILE for i in self.items]
-        self.base, self.slope = (np.array(v) for v in zip(*profiles))
+        self.base, self.slope = (np.array(v) for v in zip(*profiles, strict=False))
         self.confirmed = spec.thresholds_confirmed
         self.conditions = {level: self._conditions(PREDICATES[level - 1]) for level in range(1, len(LEVELS))}
         self.floors = np.vstack([np.zeros(len(self.items))] + [self._floor(c) for c in self.conditions.values()])

@@ -70,7 +70,8 @@ def _rekap_table(rows: pd.DataFrame, province: pd.Series, dialect: Dialect, rule
     if dialect.rubric_column:
         table["rubrik"] = rows["rubric"]
     identity = list(table.columns)
-    pengungkit, results = [], []
+    pengungkit: list[str] = []
+    results: list[str] = []
     for rubric in sorted(rows["rubric"].unique(), key=lambda r: rules.rubrics[r].first_year):
         mine = rows["rubric"] == rubric
         for name, source, item in _value_columns(rules, rubric, dialect):
@@ -130,7 +131,7 @@ def _notes(province: pd.Series, units: pd.DataFrame) -> list[str]:
         "Nilai dalam poin menurut bobot rubrik pada kolom Rubrik.",
         f"Perangkat daerah Pemprov {province['nama']} ({len(units)}):",
     ]
-    return lines + [f"- {unit} ({jenis})" for unit, jenis in sorted(zip(units["unit"], units["jenis_unit"]))]
+    return lines + [f"- {unit} ({jenis})" for unit, jenis in sorted(zip(units["unit"], units["jenis_unit"], strict=False))]
 
 
 def _save_workbook(workbook: Workbook, path: Path) -> None:

@@ -39,7 +39,7 @@ def _start_years(n: int, started: Sequence[int], pinned: dict[int, int], rng: np
         start[i] = year
     free = rng.permutation(np.setdiff1d(np.arange(n), list(pinned)))
     taken = 0
-    for year, count in zip(YEARS, started):
+    for year, count in zip(YEARS, started, strict=False):
         new = max(0, count - int((start <= year).sum()))
         start[free[taken : taken + new]] = year
         taken += new
@@ -98,7 +98,7 @@ def demo_units(provinces: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.Da
             )
         )
     units = pd.concat(frames, ignore_index=True)
-    row_of = {(c, u): i for i, (c, u) in enumerate(zip(units["province_code"], units["unit"]))}
+    row_of = {(c, u): i for i, (c, u) in enumerate(zip(units["province_code"], units["unit"], strict=False))}
     scripted = {(row_of[p.province, p.unit], year): LEVELS.index(level) for p in PINS for year, level in p.awards}
     return units, scripted
 

@@ -67,7 +67,7 @@ def export(db: Path, out: Path) -> ExportReport:
         raise UsageError(f"{db}: gudang data tidak ditemukan")
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.now(dt.UTC)
     snapshot = out.parent / f".{out.name}.{stamp:%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
     snapshot.mkdir()
     try:
@@ -110,7 +110,7 @@ def _attach(db: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
     exactly the file attached: a load may swap another file in at the path meanwhile."""
     # The ETL's memory cap (a national export otherwise peaks at ~1.4 GB, at about the same speed);
     # beyond it DuckDB spills to the system temp folder, not to `.tmp` in the working directory.
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "autoload_known_extensions": False,
         "autoinstall_known_extensions": False,
         "memory_limit": f"{int(load_rules().limits['etl_memory_mb'])}MB",
@@ -139,7 +139,7 @@ def _write(con: duckdb.DuckDBPyConnection, snapshot: Path) -> dict:
             else f'"{c["name"]}"'
             for c in columns
         )
-        rows, checksum = con.execute(dataset.checksum_sql(name)).fetchone()
+        [(rows, checksum)] = con.execute(dataset.checksum_sql(name)).fetchall()
         target = snapshot / name
         if name in dataset.PARTITIONED and rows:
             derived = "".join(f", {expression} AS {column}" for column, expression in DERIVED.get(name, {}).items())
@@ -159,7 +159,7 @@ def _write(con: duckdb.DuckDBPyConnection, snapshot: Path) -> dict:
             "files": files,
             "partition_by": list(dataset.PARTITION_BY) if name in dataset.PARTITIONED and rows else [],
         }
-    rules_version = con.execute("SELECT any_value(value) FROM meta WHERE key = 'rules_version'").fetchone()[0]
+    rules_version = con.execute("SELECT any_value(value) FROM meta WHERE key = 'rules_version'").fetchall()[0][0]
     return {
         "format": dataset.FORMAT,
         "rules_version": rules_version,
@@ -169,7 +169,7 @@ def _write(con: duckdb.DuckDBPyConnection, snapshot: Path) -> dict:
 
 
 def _last_load(con: duckdb.DuckDBPyConnection) -> dict:
-    load_id, loaded_at = con.execute("SELECT max(load_id), max(loaded_at) FROM load_history").fetchone()
+    [(load_id, loaded_at)] = con.execute("SELECT max(load_id), max(loaded_at) FROM load_history").fetchall()
     return {"load_id": load_id, "loaded_at": loaded_at.isoformat() if loaded_at else None}
 
 
@@ -181,7 +181,7 @@ def _verify(snapshot: Path, manifest: dict) -> None:
         raise ExportError(f"pemeriksaan ekspor gagal: {error}; ekspor tidak diterbitkan") from error
     try:
         for name, entry in manifest["relations"].items():
-            rows, checksum = con.execute(dataset.checksum_sql(name)).fetchone()
+            [(rows, checksum)] = con.execute(dataset.checksum_sql(name)).fetchall()
             if (rows, checksum) != (entry["rows"], entry["checksum"]):
                 raise ExportError(
                     f"pemeriksaan ekspor gagal untuk {name}: {rows} baris (gudang data {entry['rows']}), "
@@ -205,7 +205,7 @@ def _publish(snapshot: Path, out: Path) -> Path | None:
         previous = (out.parent / os.readlink(out)).resolve()
     elif out.is_dir():
         if any(out.iterdir()):  # an export copied here as a plain folder: keep it as the previous one
-            previous = out.parent / f".{out.name}.{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
+            previous = out.parent / f".{out.name}.{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
             out.rename(previous)  # the one moment `out` is missing; only on a first export over such a folder
         else:
             out.rmdir()

@@ -27,7 +27,7 @@ def collect(con, table: str, rules: Rules, limit: int, compared: tuple[str, ...]
 
 def _dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def _count(con, table: str, condition: str) -> int:

@@ -69,7 +69,7 @@ def rollback(db: Path, version: int, rules: Rules | None = None, loaded_by: str 
             con.execute(f"ATTACH '{literal}' AS kept (READ_ONLY)")
             con.execute("BEGIN")
             warehouse.refresh_reference(con, rules)
-            current = con.execute("SELECT coalesce(max(load_id), 0) FROM loads").fetchone()[0]
+            current = con.execute("SELECT coalesce(max(load_id), 0) FROM loads").fetchall()[0][0]
             report.undone = [
                 r[0]
                 for r in con.execute("SELECT load_id FROM loads WHERE load_id > $k ORDER BY load_id", {"k": version}).fetchall()

@@ -197,7 +197,7 @@ def publish(
         os.fsync(fh.fileno())
     kept = keep_versions > 0 and outgoing_load and db.exists()
     if kept:
-        versions.keep(db, outgoing_load)
+        versions.keep(db, outgoing_load)  # type: ignore[arg-type]  # not None when kept
     os.replace(work, db)
     directory = os.open(db.parent, os.O_RDONLY)
     try:

@@ -25,10 +25,10 @@ units = queries.units_list(wh, province)
 if units.empty:
     ui.empty_notice("Provinsi ini belum punya data unit kerja.")
     st.stop()
-labels = dict(zip(units["unit_id"], units["unit"] + " — " + units["instansi"]))
+labels = dict(zip(units["unit_id"], units["unit"] + " — " + units["instansi"], strict=True))
 with right:
     ui.notice_if_invalid("unit", list(labels.values()), "memakai unit pertama")
-    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit", bind="query-params")
+    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.__getitem__, key="unit", bind="query-params")
 
 history = queries.unit_scores(wh, unit_id)
 years = sorted(history["year"].unique(), reverse=True)
@@ -40,7 +40,7 @@ rubric = rows["rubric"].iat[0]
 st.subheader(f"{markdown_text(labels[unit_id])}, {year}")  # names come from uploaded files: literal, never Markdown
 kind = rows["jenis_unit"].iat[0]  # missing values come back as NaN (truthy), not None
 st.caption(f"Jenis unit: {kind if pd.notna(kind) and kind else '–'} · rubrik {rules.rubrics[rubric].name}")
-for column, row in zip(st.columns(len(rows)), rows.itertuples()):
+for column, row in zip(st.columns(len(rows)), rows.itertuples(), strict=True):
     column.metric(f"Nilai total {row.stage}", number(row.total), help=stage_label(row.stage))
     column.caption(f"Pengungkit {number(row.pengungkit)} · Hasil {number(row.hasil)}")
     column.caption(f"WBK: {eligibility(row.wbk_eligible)} · WBBM: {eligibility(row.wbbm_eligible)}")
@@ -48,9 +48,7 @@ for column, row in zip(st.columns(len(rows)), rows.itertuples()):
         column.success(f"Predikat: Menuju {row.predikat}")
 
 items = queries.unit_items(wh, unit_id, year)
-minimums = {
-    p: rules.threshold(rubric, p, "area_pct") for p in ("WBK", "WBBM") if rules.threshold(rubric, p, "area_pct") is not None
-}
+minimums = {p: m for p in ("WBK", "WBBM") if (m := rules.threshold(rubric, p, "area_pct")) is not None}
 profile = queries.area_profile(items)
 ui.show_chart(
     charts.unit_area_profile(profile, minimums, "Capaian area pengungkit per tahap (% dari bobot; P = pemenuhan, R = reform)"),

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from zi.present import charts, ui
-from zi.present.labels import number, percent, stage_label
+from zi.present.labels import number, percent, rank_change_text, stage_label
 from zi.query import queries
 
 wh = ui.warehouse()
@@ -22,7 +22,7 @@ averages = queries.averages(wh, year, stage, scope, peers)
 columns = st.columns(2 + len(averages))
 columns[0].metric("Provinsi dengan data", len(summary))
 columns[1].metric("Unit membangun ZI", int(summary["units"].sum()))
-for column, row in zip(columns[2:], averages.itertuples()):
+for column, row in zip(columns[2:], averages.itertuples(), strict=True):
     column.metric(
         f"{row.label} ({stage})",
         number(row.mean_total),
@@ -31,7 +31,8 @@ for column, row in zip(columns[2:], averages.itertuples()):
 
 st.subheader(f"Peringkat provinsi — nilai {stage_label(stage)} {year}")
 st.caption(
-    "Peringkat menurut rata-rata nilai total sebagai % dari maksimum rubrik; perubahan dibanding tahun sebelumnya (positif = naik)."
+    "Peringkat menurut rata-rata nilai total sebagai % dari maksimum rubrik; perubahan dibanding tahun sebelumnya "
+    "(▲ naik, ▼ turun, – tetap atau belum berperingkat)."
 )
 ranking = summary[
     [
@@ -59,6 +60,7 @@ ui.show_table(
         "mean_pct": "Capaian rata-rata (% maks.)",
         "eligible_wbk": f"Memenuhi syarat WBK ({stage})",
     },
+    formats={"rank_change": rank_change_text},
 )
 
 counts = {"units": "Unit membangun ZI", "proposed": "Diusulkan ke TPN", "wbk": "Predikat WBK", "wbbm": "Predikat WBBM"}

@@ -56,7 +56,7 @@ st.caption("Kosong (–) berarti belum diketahui: ambang rubrik PermenPANRB 52/2
 
 units = queries.unit_trend(wh, stage, scope, provinces)
 st.subheader("Tren per unit kerja")
-labels = dict(zip(units["unit_id"], units["label"]))
+labels = dict(zip(units["unit_id"], units["label"], strict=True))
 best = queries.top_units(units, 5)
 if (kept := st.session_state.get("unit_tren")) and not set(kept) & set(labels):
     del st.session_state["unit_tren"]  # units of provinces no longer chosen: back to the default, not an empty chart
@@ -64,7 +64,7 @@ picked = st.multiselect(
     "Unit kerja",
     list(labels),
     default=best,
-    format_func=labels.get,
+    format_func=labels.__getitem__,
     key="unit_tren",
     help="Bawaan: lima unit dengan nilai terakhir tertinggi",
 )

@@ -3,11 +3,11 @@ load history and what each file was, and the published context indices with thei
 
 import streamlit as st
 
-from zi.query import queries
-from zi.present import ui
 from zi.domain.bank import load_bank
 from zi.domain.rules import load_rules
-from zi.present.labels import number
+from zi.present import ui
+from zi.present.labels import LOAD_HISTORY_LABELS, number
+from zi.query import queries
 
 wh = ui.warehouse()
 rules = load_rules()
@@ -26,17 +26,40 @@ rubriknya: PermenPANRB 52/2014 untuk tahun penilaian sampai 2021, PermenPANRB 90
 
 st.subheader("Ambang batas WBK dan WBBM")
 thresholds = queries.rule_thresholds(wh)
-ui.show_table(thresholds[["regulation", "predicate", "condition", "minimum", "requires_prior", "provisional", "source"]],
-              ("metodologi_ambang",), columns={"regulation": "Rubrik", "predicate": "Predikat", "condition": "Syarat",
-                                               "minimum": "Ambang", "requires_prior": "Syarat riwayat", "provisional": "Sementara", "source": "Sumber"})
-st.caption("Syarat `area_pct`: setiap area pengungkit (tiap paruh bila pemenuhan/reform diketahui) minimal sekian % dari bobotnya. "
-           "Rubrik tanpa baris ambang: kelayakan belum diketahui, bukan 'tidak memenuhi'.")
+ui.show_table(
+    thresholds[["regulation", "predicate", "condition", "minimum", "requires_prior", "provisional", "source"]],
+    ("metodologi_ambang",),
+    columns={
+        "regulation": "Rubrik",
+        "predicate": "Predikat",
+        "condition": "Syarat",
+        "minimum": "Ambang",
+        "requires_prior": "Syarat riwayat",
+        "provisional": "Sementara",
+        "source": "Sumber",
+    },
+)
+st.caption(
+    "Syarat `area_pct`: setiap area pengungkit (tiap paruh bila pemenuhan/reform diketahui) minimal sekian % dari bobotnya. "
+    "Rubrik tanpa baris ambang: kelayakan belum diketahui, bukan 'tidak memenuhi'."
+)
 
 st.subheader("Bobot")
 weights = queries.rule_weights(wh)
-ui.show_table(weights[["regulation", "level", "code", "name", "weight", "parent", "provisional", "source"]], ("metodologi_bobot",),
-              columns={"regulation": "Rubrik", "level": "Tingkat", "code": "Kode", "name": "Butir", "weight": "Bobot",
-                       "parent": "Induk", "provisional": "Sementara", "source": "Sumber"})
+ui.show_table(
+    weights[["regulation", "level", "code", "name", "weight", "parent", "provisional", "source"]],
+    ("metodologi_bobot",),
+    columns={
+        "regulation": "Rubrik",
+        "level": "Tingkat",
+        "code": "Kode",
+        "name": "Butir",
+        "weight": "Bobot",
+        "parent": "Induk",
+        "provisional": "Sementara",
+        "source": "Sumber",
+    },
+)
 
 st.subheader("Bank soal LKE")
 bank = load_bank(rules)
@@ -49,29 +72,76 @@ st.markdown(
 )
 if section := ui.on_demand(f"Semua butir bank soal ({len(bank.items)})", "metodologi_bank_soal"):
     with section:
-        ui.show_table(queries.rule_questions(wh), ("metodologi_bank_soal",),
-                      columns={"kode": "Kode", "soal_id": "ID PortalRB", "bagian": "Bagian", "area": "Area", "sub_area": "Sub-area",
-                               "sub_area_name": "Nama sub-area", "sub_area_weight": "Bobot sub-area", "jenis": "Jenis",
-                               "options": "Nilai pilihan", "formula": "Rumus", "pertanyaan": "Pertanyaan", "source": "Sumber",
-                               "bank_version": "Versi bank"})
+        ui.show_table(
+            queries.rule_questions(wh),
+            ("metodologi_bank_soal",),
+            columns={
+                "kode": "Kode",
+                "soal_id": "ID PortalRB",
+                "bagian": "Bagian",
+                "area": "Area",
+                "sub_area": "Sub-area",
+                "sub_area_name": "Nama sub-area",
+                "sub_area_weight": "Bobot sub-area",
+                "jenis": "Jenis",
+                "options": "Nilai pilihan",
+                "formula": "Rumus",
+                "pertanyaan": "Pertanyaan",
+                "source": "Sumber",
+                "bank_version": "Versi bank",
+            },
+        )
 
 st.subheader("Riwayat muatan data")
-ui.show_table(queries.load_history(wh), ("metodologi_riwayat_muatan",),
-              columns={"load_id": "Muatan", "loaded_at": "Waktu", "loaded_by": "Oleh", "rules_version": "Versi aturan",
-                       "note": "Catatan", "rekap_added": "Rekap baru", "rekap_replaced": "Rekap diganti",
-                       "rincian_added": "Rincian baru", "rincian_replaced": "Rincian diganti", "files": "File",
-                       "file_rows": "Baris", "is_sample": "Data contoh"})
+ui.show_table(
+    queries.load_history(wh),
+    ("metodologi_riwayat_muatan",),
+    columns=LOAD_HISTORY_LABELS,
+)
 if section := ui.on_demand("File per muatan (hash dan dialek yang terdeteksi)", "metodologi_file"):
     with section:
-        ui.show_table(queries.load_files(wh), ("metodologi_file",),
-                      columns={"load_id": "Muatan", "loaded_at": "Waktu", "file_name": "File", "sha256": "SHA-256", "kind": "Jenis",
-                               "rows": "Baris", "rubrics": "Rubrik", "dialect": "Dialek"})
+        ui.show_table(
+            queries.load_files(wh),
+            ("metodologi_file",),
+            columns={
+                "load_id": "Muatan",
+                "loaded_at": "Waktu",
+                "file_name": "File",
+                "sha256": "SHA-256",
+                "kind": "Jenis",
+                "rows": "Baris",
+                "rubrics": "Rubrik",
+                "dialect": "Dialek",
+            },
+        )
 
 st.subheader("Indeks konteks yang dipublikasikan")
-st.caption("Angka nyata dari sumber terbitan (bukan data contoh): Indeks RB (IRB), Survei Penilaian Integritas KPK (SPI), "
-           "Monitoring Center for Prevention KPK (MCP). Kategori dan metode berbeda antartahun.")
-ui.show_table(queries.context_indices(wh).drop(columns=["province_code"]), ("metodologi_indeks_konteks",),
-              columns={"indeks": "Indeks", "tahun": "Tahun", "nilai": "Nilai", "kategori": "Kategori", "sumber": "Sumber", "catatan": "Catatan"})
+st.caption(
+    "Angka nyata dari sumber terbitan (bukan data contoh): Indeks RB (IRB), Survei Penilaian Integritas KPK (SPI), "
+    "Monitoring Center for Prevention KPK (MCP). Kategori dan metode berbeda antartahun."
+)
+ui.show_table(
+    queries.context_indices(wh).drop(columns=["province_code"]),
+    ("metodologi_indeks_konteks",),
+    columns={
+        "indeks": "Indeks",
+        "tahun": "Tahun",
+        "nilai": "Nilai",
+        "kategori": "Kategori",
+        "sumber": "Sumber",
+        "catatan": "Catatan",
+    },
+)
 st.subheader("Penghargaan ZI nasional")
-ui.show_table(queries.national_awards(wh), ("metodologi_penghargaan_nasional",),
-              columns={"tahun": "Tahun", "unit_dievaluasi": "Unit dievaluasi", "wbk": "WBK", "wbbm": "WBBM", "sumber": "Sumber", "catatan": "Catatan"})
+ui.show_table(
+    queries.national_awards(wh),
+    ("metodologi_penghargaan_nasional",),
+    columns={
+        "tahun": "Tahun",
+        "unit_dievaluasi": "Unit dievaluasi",
+        "wbk": "WBK",
+        "wbbm": "WBBM",
+        "sumber": "Sumber",
+        "catatan": "Catatan",
+    },
+)

@@ -109,7 +109,7 @@ if len(unnamed) == 1 or checked.get("identity"):  # one LKE file without its man
         province = left.selectbox(
             "Provinsi",
             codes,
-            format_func=names.get,
+            format_func=names.__getitem__,
             key="unggah_provinsi",
             index=codes.index(int(given["provinsi"])) if given.get("provinsi") else codes.index(62),
         )

@@ -24,8 +24,11 @@ if units.empty or achievement.empty:
     ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
     st.stop()
 with right:
-    labels = {None: "Provinsi secara keseluruhan"} | dict(zip(units["unit_id"], units["unit"]))
-    unit_id = st.selectbox("Unit kerja yang belajar", list(labels), format_func=labels.get, key="unit_belajar")
+    labels: dict[str | None, str] = {
+        None: "Provinsi secara keseluruhan",
+        **dict(zip(units["unit_id"], units["unit"], strict=True)),
+    }
+    unit_id = st.selectbox("Unit kerja yang belajar", list(labels), format_func=labels.__getitem__, key="unit_belajar")
 
 if unit_id is None:
     own = achievement.dropna(subset=["province_code"]).set_index("area")["pct"]

@@ -42,10 +42,10 @@ st.caption(
     "Untuk syarat capaian area, yang disebut adalah area atau paruhnya (P = pemenuhan, R = reform)."
 )
 
-labels = dict(zip(units["unit_id"], units["unit"] + " (" + units["province_abbr"] + ")"))
+labels = dict(zip(units["unit_id"], units["unit"] + " (" + units["province_abbr"] + ")", strict=True))
 blocked = units[units["conditions_failed"] > 0]
 if not blocked.empty:
-    chosen = st.selectbox("Rincian syarat untuk unit", list(blocked["unit_id"]), format_func=labels.get, key="unit_jarak")
+    chosen = st.selectbox("Rincian syarat untuk unit", list(blocked["unit_id"]), format_func=labels.__getitem__, key="unit_jarak")
     detail = queries.gap_conditions(wh, chosen, year, stage, predicate)
     detail = detail.assign(condition=detail["condition"].map(CONDITION_LABELS).fillna(detail["condition"]))
     ui.show_table(

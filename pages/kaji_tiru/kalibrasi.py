@@ -16,8 +16,8 @@ ui.page_header(
 provinces = ui.province_filter(wh)
 left, right = st.columns(2)
 with left:
-    years = {None: "Semua tahun"} | {y: str(y) for y in queries.years_available(wh)}
-    year = st.selectbox("Tahun penilaian", list(years), format_func=years.get, key="tahun_kalibrasi")
+    years: dict[int | None, str] = {None: "Semua tahun"} | {y: str(y) for y in queries.years_available(wh)}
+    year = st.selectbox("Tahun penilaian", list(years), format_func=years.__getitem__, key="tahun_kalibrasi")
 with right:
     scope = ui.scope_filter()
 if not provinces:

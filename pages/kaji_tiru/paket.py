@@ -23,7 +23,7 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-selection = meeting.Selection(provinces, year, stage, scope, predicate)
+selection = meeting.Selection(tuple(provinces), year, stage, scope, predicate)
 pack = meeting.cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)

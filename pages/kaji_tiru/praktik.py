@@ -16,7 +16,7 @@ available = queries.provinces_available(wh)
 chosen = st.multiselect(
     "Provinsi",
     available["province_code"].tolist(),
-    format_func=dict(zip(available["province_code"], available["province"])).get,
+    format_func=dict(zip(available["province_code"], available["province"], strict=True)).__getitem__,
     key="provinsi_praktik",
     placeholder="Semua provinsi",
 )

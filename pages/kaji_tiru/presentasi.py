@@ -44,7 +44,7 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-pack = meeting.cached_pack(wh, meeting.Selection(provinces, year, stage, scope, predicate))
+pack = meeting.cached_pack(wh, meeting.Selection(tuple(provinces), year, stage, scope, predicate))
 screens = deck.cached_screens(pack)
 count = len(screens) + 1  # a title screen, then one screen per slide of the sections
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")

@@ -19,8 +19,11 @@ units = queries.unit_totals(wh, year, stage, scope, provinces)
 if units.empty:
     ui.empty_notice(f"Provinsi ini belum punya nilai {stage} pada {year}.")
     st.stop()
-labels = {None: "Semua unit (rata-rata per unit)"} | dict(zip(units["unit_id"], units["unit"]))
-unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit_prioritas")
+labels: dict[str | None, str] = {
+    None: "Semua unit (rata-rata per unit)",
+    **dict(zip(units["unit_id"], units["unit"], strict=True)),
+}
+unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.__getitem__, key="unit_prioritas")
 
 items = queries.priority_items(wh, year, stage, predicate, scope, provinces, unit_id)
 if items.empty:

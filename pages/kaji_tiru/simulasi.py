@@ -21,9 +21,12 @@ left, right = st.columns([1, 2])
 with left:
     province = ui.province_filter(wh, multi=False, label="Mulai dari nilai unit (provinsi)")
 units = queries.units_list(wh, province)
-labels = {None: "Tidak (mulai dari ambang minimal WBK tiap butir)"} | dict(zip(units["unit_id"], units["unit"]))
+labels: dict[str | None, str] = {
+    None: "Tidak (mulai dari ambang minimal WBK tiap butir)",
+    **dict(zip(units["unit_id"], units["unit"], strict=True)),
+}
 with right:
-    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.get, key="unit_simulasi")
+    unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.__getitem__, key="unit_simulasi")
 start, held = queries.simulation_start(wh, unit_id, rubric)
 if not start:
     st.info(f"Unit ini belum punya nilai dengan rubrik {rules.rubrics[rubric].name}; mulai dari 0.")

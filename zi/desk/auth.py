@@ -80,8 +80,13 @@ def current() -> Access:
         return decide(False, False, None, ())
     roles = dict((found or {}).get("zi_roles") or {})
     user = st.user
+    email, verified = user.get("email"), user.get("email_verified")  # identity-provider claims: checked by type
     return decide(
-        True, bool(user.get("is_logged_in", False)), user.get("email"), roles.get("editors"), user.get("email_verified")
+        True,
+        bool(user.get("is_logged_in", False)),
+        email if isinstance(email, str) else None,
+        roles.get("editors"),
+        verified if isinstance(verified, bool) else None,
     )
 
 

@@ -14,11 +14,28 @@ import pandas as pd
 
 from zi.present.labels import number
 
-PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Baris", "cell": "Sel", "column": "Kolom", "item": "Butir",
-                   "value": "Nilai", "reason": "Masalah"}
-LKE_SCORE_COLUMNS = {"file": "File", "province": "Provinsi", "instansi": "Instansi", "unit": "Unit kerja", "year": "Tahun",
-                     "stage": "Tahap", "total": "Nilai total (aturan)", "old_total": "Nilai total sekarang", "status": "Perubahan",
-                     "answers_changed": "Jawaban berubah"}
+PROBLEM_COLUMNS = {
+    "file": "File",
+    "sheet": "Sheet",
+    "row": "Baris",
+    "cell": "Sel",
+    "column": "Kolom",
+    "item": "Butir",
+    "value": "Nilai",
+    "reason": "Masalah",
+}
+LKE_SCORE_COLUMNS = {
+    "file": "File",
+    "province": "Provinsi",
+    "instansi": "Instansi",
+    "unit": "Unit kerja",
+    "year": "Tahun",
+    "stage": "Tahap",
+    "total": "Nilai total (aturan)",
+    "old_total": "Nilai total sekarang",
+    "status": "Perubahan",
+    "answers_changed": "Jawaban berubah",
+}
 FILE_COLUMNS = {"name": "File", "kind": "Jenis", "rows": "Baris data", "dialect": "Format terdeteksi", "sha256": "SHA-256"}
 KEY_COLUMNS = {
     "file": "File",

@@ -46,7 +46,7 @@ class Limits:
     timeout_s: int
 
     @classmethod
-    def from_rules(cls, rules: Rules) -> "Limits":
+    def from_rules(cls, rules: Rules) -> Limits:
         limits = rules.limits
         return cls(float(limits["upload_max_mb"]), int(limits["child_memory_mb"]), int(limits["child_timeout_s"]))
 
@@ -146,8 +146,9 @@ def kept_versions(db: Path) -> list[versions.Version]:
     return versions.available(db)
 
 
-def _files_command(command: str, staged: Staged, db: Path, limits: Limits, by: str | None,
-                   identity: dict[str, str] | None = None) -> Outcome:
+def _files_command(
+    command: str, staged: Staged, db: Path, limits: Limits, by: str | None, identity: dict[str, str] | None = None
+) -> Outcome:
     names = [u.name for u in staged.uploads] or [p["file"] for p in staged.refused]
     if not staged.uploads:
         return Outcome("refused", {"problems": list(staged.refused), "files": []})

@@ -111,13 +111,26 @@ class Bank:
                 subareas.setdefault(item.subarea, []).append(item)
             if item.of is not None:
                 inputs.setdefault(item.of, []).append(item)
-        totals = {of: (i, i.formula.cases[0][1]) for of, found in inputs.items() for i in found
-                  if i.kind == TOTAL_KIND and i.formula is not None}
-        options = {i.code: {label.lower(): (label, value) for label, value in i.options}
-                   | {label: (label, value) for label, value in i.options} for i in self.items if i.options}
-        for name, value in (("by_code", {i.code: i for i in self.items}), ("subareas", subareas), ("_inputs", inputs),
-                            ("by_soal_id", {i.soal_id: i for i in self.items if i.soal_id is not None}),
-                            ("_totals", totals), ("_options", options)):
+        totals = {
+            of: (i, i.formula.cases[0][1])
+            for of, found in inputs.items()
+            for i in found
+            if i.kind == TOTAL_KIND and i.formula is not None
+        }
+        options = {
+            i.code: {label.lower(): (label, value) for label, value in i.options}
+            | {label: (label, value) for label, value in i.options}
+            for i in self.items
+            if i.options
+        }
+        for name, value in (
+            ("by_code", {i.code: i for i in self.items}),
+            ("subareas", subareas),
+            ("_inputs", inputs),
+            ("by_soal_id", {i.soal_id: i for i in self.items if i.soal_id is not None}),
+            ("_totals", totals),
+            ("_options", options),
+        ):
             object.__setattr__(self, name, value)
 
     def item(self, code: str) -> Item:

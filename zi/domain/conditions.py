@@ -8,6 +8,7 @@ given by indicator code: areas (`MP`…), halves (`MP-PEMENUHAN`, `MP-REFORM`) w
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from zi.domain.rules import Rules
@@ -44,7 +45,7 @@ def totals(rules: Rules, rubric: str, points: dict[str, float]) -> dict[str, flo
     return out
 
 
-def evaluate(rules: Rules, rubric: str, points: dict[str, float], held_before: set[str] = frozenset()) -> list[Condition]:
+def evaluate(rules: Rules, rubric: str, points: dict[str, float], held_before: AbstractSet[str] = frozenset()) -> list[Condition]:
     """Every condition of every predicate of `rubric` for one set of points.
 
     `held_before`: predicates the unit held in an earlier year (for `requires_prior`). The per-area

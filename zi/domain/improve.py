@@ -40,13 +40,18 @@ class Step:
     failing: int  # conditions of the predicate still failing then
 
 
-def steps(bank: Bank, rules: Rules, answers: list[Answer], predicate: str, held_before: set[str] = frozenset()) -> list[Step]:
+def steps(
+    bank: Bank, rules: Rules, answers: list[Answer], predicate: str, held_before: frozenset[str] | set[str] = frozenset()
+) -> list[Step]:
     """Every step up for one unit and stage, in order (see the module's docstring)."""
     counts = {subarea: len(items) for subarea, items in bank.subareas.items()}
     values = {a.code: a.value for a in answers}
     points = _points(bank, rules, values)
-    state = {(c.condition, c.subject): [c.value, c.minimum] for c in evaluate(rules, bank.rubric, points, held_before)
-             if c.predicate == predicate and c.condition != "prior"}
+    state = {
+        (c.condition, c.subject): [c.value, c.minimum]
+        for c in evaluate(rules, bank.rubric, points, held_before)
+        if c.predicate == predicate and c.condition != "prior"
+    }
     total = sum(v for k, v in points.items() if k in _tops(rules, bank))
     by_code = {a.code: a for a in answers}
     offered = {code: _next(bank.item(code), a) for code, a in by_code.items()}
@@ -58,8 +63,11 @@ def steps(bank: Bank, rules: Rules, answers: list[Answer], predicate: str, held_
                 continue
             item = bank.item(code)
             gain = item.subarea_weight * (step[1] - values[code]) / counts[item.subarea]
-            lifts = tuple(subject for key, subject in _reads(bank, rules, item) if key in state
-                          and state[key][0] < state[key][1] - NOISE <= state[key][0] + gain)
+            lifts = tuple(
+                subject
+                for key, subject in _reads(bank, rules, item)
+                if key in state and state[key][0] < state[key][1] - NOISE <= state[key][0] + gain
+            )
             rank = (len(lifts), gain)
             if best is None or rank > best[0]:
                 best = (rank, code, step, gain, lifts)
@@ -100,7 +108,9 @@ def _points(bank: Bank, rules: Rules, values: dict[str, float]) -> dict[str, flo
         subareas[items[0].rules_subarea] = subareas.get(items[0].rules_subarea, 0.0) + total
     points = {}
     for half in rules.indicators(bank.rubric, "half"):
-        points[half.code] = sum(subareas.get(s.code, 0.0) for s in rules.indicators(bank.rubric, "subarea") if s.parent == half.code)
+        points[half.code] = sum(
+            subareas.get(s.code, 0.0) for s in rules.indicators(bank.rubric, "subarea") if s.parent == half.code
+        )
     for result in rules.indicators(bank.rubric, "result"):
         points[result.code] = subareas.get(result.code, 0.0)
     return points
@@ -114,7 +124,7 @@ def _reads(bank: Bank, rules: Rules, item: Item) -> list[tuple[tuple[str, str], 
     """The conditions whose value an item's points count in: (condition, subject) keys, with the subject."""
     keys = [("total", "total")]
     if item.part == "hasil":
-        group = next(r.parent for r in rules.indicators(bank.rubric, "result") if r.code == item.area)
+        group = next(r.parent or r.code for r in rules.indicators(bank.rubric, "result") if r.code == item.area)
         keys += [(item.area, item.area), (group, group)]
     else:
         keys += [("pengungkit", "pengungkit"), ("area_pct", f"{item.area}-{item.part.upper()}")]

@@ -212,6 +212,8 @@ class Rules:
     def survey_points(self, rubric: str, code: str, index: float) -> float:
         """Points for a survey index (provisional conversion: index / scale_max x weight)."""
         scale = self.rubrics[rubric].survey_scale
+        if scale is None:
+            raise ValueError(f"{rubric} has no survey scale (data/rules.toml)")
         weight = next(i.weight for i in self.indicators(rubric, "result") if i.code == code)
         return index / scale[1] * weight
 

@@ -241,6 +241,8 @@ def _sum(bank: Bank, rules: Rules, result: StageScore) -> None:
 @lru_cache(maxsize=4)
 def _structure(bank: Bank, rules: Rules) -> tuple[dict[str, list[str]], list[str]]:
     """The rules' halves with their sub-areas, and the results (asked for every stage of every file)."""
-    halves = {h.code: [s.code for s in rules.indicators(bank.rubric, "subarea") if s.parent == h.code]
-              for h in rules.indicators(bank.rubric, "half")}
+    halves = {
+        h.code: [s.code for s in rules.indicators(bank.rubric, "subarea") if s.parent == h.code]
+        for h in rules.indicators(bank.rubric, "half")
+    }
     return halves, [r.code for r in rules.indicators(bank.rubric, "result")]

@@ -685,7 +685,7 @@ def _in_order(frame: pd.DataFrame, codes: list[int], by_area: bool = False) -> p
 
 
 def _unit_name(units: pd.DataFrame, unit_id: str | None) -> str | None:
-    found = units.loc[units["unit_id"] == unit_id, "unit"] if unit_id else pd.Series(dtype=object)
+    found = units.loc[units["unit_id"] == unit_id, "unit"] if unit_id else units["unit"].iloc[:0]
     return found.iat[0] if len(found) else None
 
 

@@ -271,27 +271,39 @@ def slope_chart(slopes: pd.DataFrame, year_from: int, year_to: int, stage: str) 
 
 def unit_area_profile(items: pd.DataFrame, minimums: dict[str, float] | None, title: str) -> go.Figure:
     """Areas (or halves) as % of weight, a bar group per `series` (a stage, or a unit), with the
-    per-area minimum of each predicate as a dashed line."""
+    per-area minimum of each predicate as a dashed line.
+
+    Nothing overlaps: each bar's value is written inside its top end (upright where the bars are
+    narrow: three stages of twelve halves), the lines run behind the bars (seen between them), and
+    the lines are named in the right margin, outside the plot."""
     fig = go.Figure()
+    narrow = len(items) > 18
     for series, part in items.groupby("series", sort=False):
         fig.add_bar(
             x=part["label"],
             y=part["pct"],
             name=_literal(series),
             text=[number(v, 1) for v in part["pct"]],
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="end",
+            textangle=-90 if narrow else 0,
             hovertemplate="%{x}<br>%{y:.1f} % dari bobot<extra>" + _literal(series) + "</extra>",
         )
     for predicate, minimum in (minimums or {}).items():
         fig.add_hline(
             y=minimum,
+            layer="below",
             line={"dash": "dash", "color": REFERENCE_COLOUR},
-            annotation_text=f"syarat {predicate} {number(minimum, 0)} %",
-            annotation_position="top left",
+            annotation_text=f"syarat {predicate}<br>{number(minimum, 0)} %",
+            annotation_position="right",
+            annotation_align="left",
+            annotation_font_color=REFERENCE_COLOUR,
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(range=[0, 110], ticksuffix=" %")
-    return _layout(fig, title, None, "Capaian (%)")
+    fig.update_layout(barmode="group", uniformtext={"minsize": 8, "mode": "hide"})
+    fig.update_yaxes(range=[0, 105], ticksuffix=" %")
+    _layout(fig, title, None, "Capaian (%)")
+    fig.update_layout(margin={"r": 110})  # room for the lines' names
+    return fig
 
 
 def _threshold_lines(fig: go.Figure, thresholds: dict[str, float] | None) -> None:

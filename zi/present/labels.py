@@ -1,13 +1,21 @@
-"""Words and number formats of the interface (Bahasa Indonesia first, decimal comma).
+"""Words, number and date formats of the interface (Bahasa Indonesia first, decimal comma).
 
 Every page, chart and export takes its labels from here, so a term is spelled one way everywhere.
+Dates are written as Indonesian office documents write them (`2 Desember 2026 00.03`), by Babel's
+`id` locale (CLDR): month names and the time separator come from there, not from code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
+import pandas as pd
+from babel.dates import format_date, format_datetime
+
 from zi.domain.rules import load_rules
+
+LOCALE = "id"  # Babel/CLDR locale of the interface
 
 STAGE_LABELS = {
     "SA": "SA (penilaian mandiri)",
@@ -72,6 +80,21 @@ COLUMN_LABELS = {
     "selisih": "Selisih",
 }
 
+# The load history (query load_history), on Metodologi and on Riwayat Muatan
+LOAD_HISTORY_LABELS = {
+    "load_id": "Muatan",
+    "loaded_at": "Waktu",
+    "loaded_by": "Oleh",
+    "rules_version": "Versi aturan",
+    "note": "Catatan",
+    "rekap_added": "Rekap baru",
+    "rekap_replaced": "Rekap diganti",
+    "rincian_added": "Rincian baru",
+    "rincian_replaced": "Rincian diganti",
+    "files": "File",
+    "file_rows": "Baris",
+    "is_sample": "Data contoh",
+}
 
 MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"  # Markdown, LaTeX ($) and emoji/icon shortcodes (:)
 
@@ -88,6 +111,43 @@ def number(value: float | None, decimals: int = 2) -> str:
         return "–"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def rank_change_text(value: float | None) -> str:
+    """Places gained since the year before: 2 -> '▲ 2', -1 -> '▼ 1'; unchanged or unknown -> '–'."""
+    if value is None or pd.isna(value) or value == 0:
+        return "–"
+    return f"▲ {int(value)}" if value > 0 else f"▼ {-int(value)}"
+
+
+def date_text(value: dt.date | pd.Timestamp | str | None, short: bool = False) -> str:
+    """A date: '2 Desember 2026' ('2 Des 2026' where space is tight); missing -> '–'."""
+    moment = _moment(value)
+    return "–" if moment is None else format_date(moment, "d MMM y" if short else "d MMMM y", locale=LOCALE)
+
+
+def moment_text(value: dt.datetime | pd.Timestamp | str | None, short: bool = False) -> str:
+    """A timestamp to the minute: '2 Desember 2026 00.03' ('2 Des 2026 00.03' where space is tight;
+    the seconds and microseconds the warehouse keeps are left out); missing -> '–'."""
+    moment = _moment(value)
+    if moment is None:
+        return "–"
+    if not isinstance(moment, dt.datetime):  # a plain date has no time to show
+        return date_text(moment, short)
+    # tzinfo: an aware time is shown in its own zone (Babel would convert it to UTC); the warehouse's
+    # are naive, the local time of the machine that loaded
+    return format_datetime(moment, "d MMM y HH.mm" if short else "d MMMM y HH.mm", tzinfo=moment.tzinfo, locale=LOCALE)
+
+
+def _moment(value: object) -> dt.date | None:
+    """A date or datetime from what a query or a page holds (datetime, pandas Timestamp, ISO text)."""
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).to_pydatetime()  # ISO text, numpy datetime64
 
 
 def percent(value: float | None, decimals: int = 1) -> str:

@@ -7,11 +7,12 @@ Pages stay short: widgets from here -> a function of `zi.query.queries` -> a fun
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +21,8 @@ from streamlit.delta_generator import DeltaGenerator
 from zi.desk import auth
 from zi.domain.rules import DATA_DIR, STAGES
 from zi.present.exports import csv_for_excel, slug
-from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text
+from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text, moment_text
+from zi.present.labels import date_text as date_text  # zi.meeting.pack takes it from here
 from zi.query import dataset, queries
 from zi.query.db import Warehouse, file_version
 
@@ -28,22 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = DATA_DIR / "sample"
 SEED_PRACTICES = DATA_DIR / "praktik_baik.csv"  # real, sourced good practices (not sample data)
 DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tengah studies Jawa Barat
+PROVINCES_KEY = "provinsi"  # widget and URL key of several provinces (a list of codes)
+PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Prioritas, Belajar, Simulasi
+CHOSEN_PROVINCE = "provinsi_unit_terakhir"  # session: the last one chosen there, for the next such page
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def db_path() -> Path:
@@ -109,12 +100,6 @@ def build_sample_warehouse(path: Path) -> None:
         st.stop()
 
 
-def date_text(moment: dt.datetime | pd.Timestamp | None) -> str:
-    if moment is None or pd.isna(moment):
-        return "–"
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
 def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
     """Title, the data-as-of line with sources, and the sample notice while sample data is shown."""
     st.title(title)
@@ -128,7 +113,7 @@ def page_header(wh: Warehouse, title: str, intro: str | None = None) -> dict:
         files = f"{status['file_count']} berkas ({', '.join(files.split(', ')[:3])}, …)"
     # file names are the uploaders' own: shown literally, never as Markdown (a name may hold a link)
     st.caption(
-        f"Data per {date_text(status['loaded_at'])}, sumber: {markdown_text(files)}"
+        f"Data per {moment_text(status['loaded_at'])}, sumber: {markdown_text(files)}"
         + (" — **data contoh**" if status["has_sample"] else "")
     )
     return status
@@ -144,49 +129,63 @@ def notice_if_invalid(key: str, valid_labels: list[str], fallback: str, allow_em
         st.info(f"Nilai tautan '{key}' tidak dikenal ({markdown_text(', '.join(bad))}); {fallback}.", icon=":material/link_off:")
 
 
-def _carry_over_provinces(key: str, names: dict[int, str], multi: bool) -> None:
-    """One URL key, two widget types: most pages pick provinces with a multiselect, Profil with a
-    selectbox. Streamlit keeps a keyed widget's value across pages, so after navigating it would hand
-    a list to the selectbox (written to the URL as `provinsi=[32, 51]`) or a single code to a
-    multiselect (TypeError). Carry the first chosen province to a single picker; let a multi picker
-    start from its default."""
-    if key not in st.session_state:
-        return
-    value = st.session_state[key]
-    if multi and not isinstance(value, list):
-        del st.session_state[key]
-    elif not multi and isinstance(value, list):
-        chosen = [code for code in value if code in names]
-        if chosen:
-            st.session_state[key] = chosen[0]
-        else:
-            del st.session_state[key]
-
-
-def province_filter(wh: Warehouse, key: str = "provinsi", multi: bool = True, label: str = "Provinsi") -> list[int]:
+def province_filter(wh: Warehouse, multi: bool = True, label: str = "Provinsi") -> list[int]:
+    """The provinces a page shows: several (a multiselect, URL key `provinsi`) or, with `multi=False`,
+    one (a selectbox, URL key `provinsi_unit`). Two keys because a widget key holds one type: Streamlit
+    keeps a bound widget's value across pages, and one key for both once handed a list to a selectbox."""
     available = queries.provinces_available(wh)
-    names = dict(zip(available["province_code"].astype(int), available["province"]))
+    names = dict(zip(available["province_code"].astype(int), available["province"], strict=True))
     defaults = [code for code in DEFAULT_PROVINCES if code in names] or list(names)[:2]
+    if not multi:
+        return _one_province(names, defaults[0], label)
     # a multiselect keeps the link's known provinces and drops the rest; the notice says which happens
-    kept = multi and any(value in names.values() for value in st.query_params.get_all(key))
+    kept = any(value in names.values() for value in st.query_params.get_all(PROVINCES_KEY))
     notice_if_invalid(
-        key, list(names.values()), "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan", allow_empty=multi
+        PROVINCES_KEY,
+        list(names.values()),
+        "memakai provinsi lain dari tautan" if kept else "memakai pilihan bawaan",
+        allow_empty=True,
     )
-    _carry_over_provinces(key, names, multi)
-    if multi:
-        return st.multiselect(
-            label,
-            list(names),
-            default=defaults,
-            format_func=names.get,
-            key=key,
-            bind="query-params",
-            help="Pilih dua provinsi atau lebih untuk dibandingkan",
-        )
-    chosen = st.selectbox(
-        label, list(names), index=list(names).index(defaults[0]), format_func=names.get, key=key, bind="query-params"
+    return st.multiselect(
+        label,
+        list(names),
+        default=defaults,
+        format_func=names.__getitem__,
+        key=PROVINCES_KEY,
+        bind="query-params",
+        help="Pilih dua provinsi atau lebih untuk dibandingkan",
     )
-    return [chosen] if chosen is not None else []
+
+
+def _one_province(names: dict[int, str], default: int, label: str) -> list[int]:
+    """One province: the link's `provinsi_unit`; else the one chosen earlier in this session (a page
+    switch drops the URL parameter); else the first known province of `provinsi` (a link copied
+    before this picker had its own key, or the provinces chosen on another page); else the default.
+
+    Kept in the URL by this function, not by Streamlit's binding: a bound selectbox needs no default
+    to take a value set from the session state without a warning, and then it can be cleared, while
+    its URL parameter can no longer be set. Here the start is the widget's default (never set
+    through the session state), the widget cannot be cleared, and the choice is written to the URL
+    on every run, so a copied link reopens it."""
+    notice_if_invalid(PROVINCE_KEY, list(names.values()), "memakai pilihan bawaan")
+    from_link = st.query_params.get_all(PROVINCES_KEY)  # not bound on this page: ours to read and drop
+    if from_link:
+        known = [value for value in from_link if value in names.values()]
+        notice_if_invalid(PROVINCES_KEY, list(names.values()), f"memakai {known[0]}" if known else "memakai pilihan bawaan")
+        del st.query_params[PROVINCES_KEY]
+    codes = {name: code for code, name in names.items()}
+    candidates = [
+        codes.get(st.query_params.get(PROVINCE_KEY, "")),
+        st.session_state.get(CHOSEN_PROVINCE),
+        *(codes.get(value) for value in from_link),
+        *st.session_state.get(PROVINCES_KEY, []),
+    ]
+    start = next((code for code in candidates if code in names), default)
+    options = list(names)
+    chosen = st.selectbox(label, options, index=options.index(start), format_func=names.__getitem__, key=PROVINCE_KEY)
+    st.session_state[CHOSEN_PROVINCE] = chosen
+    st.query_params[PROVINCE_KEY] = names[chosen]
+    return [chosen]
 
 
 def year_filter(wh: Warehouse, key: str = "tahun", label: str = "Tahun penilaian", default: int | None = None) -> int:
@@ -244,7 +243,9 @@ def year_stage_scope(wh: Warehouse) -> tuple[int, str, str]:
 
 def year_stage_predicate_scope(wh: Warehouse) -> tuple[int, str, str, str]:
     """The same row with the predicate (WBK/WBBM), for the kaji tiru pages."""
-    return _filter_row(wh, with_predicate=True)
+    year, stage, predicate, scope = _filter_row(wh, with_predicate=True)
+    assert predicate is not None  # asked for
+    return year, stage, predicate, scope
 
 
 def _filter_row(wh: Warehouse, with_predicate: bool) -> tuple[int, str, str | None, str]:
@@ -284,15 +285,25 @@ def show_chart(fig, *name: object) -> None:
 
 
 def show_table(
-    frame: pd.DataFrame, name: tuple, columns: dict[str, str] | None = None, decimals: int = 2, key: str | None = None
+    frame: pd.DataFrame,
+    name: tuple,
+    columns: dict[str, str] | None = None,
+    decimals: int = 2,
+    key: str | None = None,
+    formats: dict[str, Callable[[Any], str]] | None = None,
 ) -> None:
-    """A table with Indonesian headers and decimal comma, and its CSV download for Excel.
-    `name` is a tuple of parts naming the table (see slug), used for the file and widget keys."""
-    name = slug(*name)
+    """A table with Indonesian headers, decimal comma and dates as '2 Desember 2026 00.03', and its
+    CSV download for Excel. `name` is a tuple of parts naming the table (see slug), used for the file
+    and widget keys; `formats` shows a column's values through a function of zi.present.labels
+    (e.g. rank_change_text) while the table sorts, and the CSV holds, the values themselves."""
+    stem = slug(*name)
     labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
     shown = frame.rename(columns=labels)
-    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-    text = [c for c in shown.columns if c not in numeric]
+    own = {labels[c]: format_ for c, format_ in (formats or {}).items()}
+    moments = [c for c in shown.columns if pd.api.types.is_datetime64_any_dtype(shown[c]) and c not in own]
+    own |= dict.fromkeys(moments, moment_text)
+    numeric = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c]) and c not in own]
+    text = [c for c in shown.columns if c not in numeric and c not in own]
     # st.dataframe draws a missing cell as "None" whatever a Styler's na_rep says: text columns get "–"
     # in the displayed copy (numbers keep their type, so they still sort as numbers; the CSV keeps empties)
     display = shown.copy()
@@ -303,21 +314,25 @@ def show_table(
         styled = display.style.format(precision=decimals, decimal=",", thousands=".", subset=numeric, na_rep="–").format(
             na_rep="–", subset=text
         )
-        st.dataframe(styled, hide_index=True, key=f"tabel_{key or name}")
+        for column, format_ in own.items():  # shown formatted, kept as they are underneath: times sort in time order
+            styled = styled.format(format_, subset=[column])
+        st.dataframe(styled, hide_index=True, key=f"tabel_{key or stem}")
     else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
+        for column, format_ in own.items():
+            display[column] = display[column].map(format_)
         st.dataframe(
             display,
             hide_index=True,
-            key=f"tabel_{key or name}",
+            key=f"tabel_{key or stem}",
             column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
         )
     st.download_button(
         "Unduh CSV (Excel)",
         csv_for_excel(shown),
-        file_name=f"{name}.csv",
+        file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
-        key=f"unduh_{key or name}",
+        key=f"unduh_{key or stem}",
         on_click="ignore",
     )
 

@@ -39,8 +39,16 @@ FORMAT = 1  # bump when the layout changes in a way an older reader cannot read
 # DuckDB, Spark and Trino); the small ones as one file each. Names are an allow-list: a manifest can
 # only ever make views of these names, and they are the only identifiers put into SQL unquoted.
 PARTITION_BY = ("province_code", "year")
-PARTITIONED = ("scores", "score_items", "score_conditions", "provenance", "stg_rekap", "value_history", "lke_answers",
-               "lke_answer_history")
+PARTITIONED = (
+    "scores",
+    "score_items",
+    "score_conditions",
+    "provenance",
+    "stg_rekap",
+    "value_history",
+    "lke_answers",
+    "lke_answer_history",
+)
 SINGLE = (
     "load_history",
     "load_warnings",
@@ -214,6 +222,8 @@ def _manifest_text(con: duckdb.DuckDBPyConnection, location: str) -> tuple[str, 
             row = con.execute("SELECT content FROM read_text($path)", {"path": _join(location, MANIFEST)}).fetchone()
         except duckdb.Error as error:
             raise DatasetError(f"{MANIFEST} di {location} tidak dapat dibaca: {error}") from error
+        if row is None:  # read_text of one file gives one row, or fails above
+            raise DatasetError(f"{MANIFEST} di {location} tidak dapat dibaca")
         text = row[0]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return text, (0, len(text), int(digest[:15], 16))

@@ -1,7 +1,8 @@
 """The dashboard's only way to the warehouse: read-only, external access off, configuration locked.
 
-`Warehouse.query(name, **params)` is the one choke point: it runs the named SQL file from
-`zi/sql/queries/` with values bound as parameters. A `Warehouse` is tied to one version of the file
+`Warehouse.query(name, **params)` runs the named SQL file from `zi/sql/queries/` with values bound as
+parameters, through the one choke point `Warehouse.execute`, which parses the text first and runs it
+only if it is a single SELECT. A `Warehouse` is tied to one version of the file
 (inode, size, mtime); when the ETL swaps in a new file, `current()` sees another version and the
 caches keyed on it refresh without a restart.
 """
@@ -24,6 +25,31 @@ QUERY_DIR = Path(__file__).resolve().parents[1] / "sql" / "queries"
 def sql(name: str) -> str:
     """The text of a named query; names come from code, never from a user."""
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+class NotASelect(duckdb.PermissionException):
+    """Refused by the choke point: the text is not exactly one SELECT statement."""
+
+
+# Texts already parsed as one SELECT: the named queries are a few dozen, each parsed once per process.
+_SELECTS: set[str] = set()
+
+
+def refuse_unless_single_select(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """Raise NotASelect unless `text` parses as exactly one SELECT (WITH, FROM-first and VALUES
+    queries are SELECTs to DuckDB's parser).
+
+    On top of the connection's settings: they refuse files, network, extensions, writes and
+    configuration changes, but not every statement; `ATTACH ':memory:'` still succeeds on the
+    in-memory instance the file is attached to (connect_readonly) and would give a writable
+    database. Refusing by statement type closes that, and whatever DuckDB adds next."""
+    if text in _SELECTS:
+        return
+    statements = con.extract_statements(text)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(statement.type.name for statement in statements) or "none"
+        raise NotASelect(f"the dashboard's connection runs a single SELECT only (statements found: {kinds})")
+    _SELECTS.add(text)
 
 
 def file_version(path: Path) -> tuple[int, int, int]:
@@ -63,25 +89,31 @@ class Warehouse:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def open(cls, path: Path) -> "Warehouse":
+    def open(cls, path: Path) -> Warehouse:
         version = file_version(path)
         return cls(path, version, connect_readonly(path))
 
     @classmethod
-    def open_dataset(cls, location: str) -> "Warehouse":
+    def open_dataset(cls, location: str) -> Warehouse:
         """A Parquet export (`python -m etl export`, `$ZI_DATASET`) instead of the file: the same
         views over Parquet, hardened alike (zi.query.dataset); `version` is that of the manifest read."""
-        from zi.query import dataset  # noqa: PLC0415 - only the dataset mode needs it
+        from zi.query import dataset  # here: only the dataset mode needs it
 
         con, version = dataset.connect(location)
         return cls(location, version, con)
 
     def query(self, name: str, **params) -> pd.DataFrame:
-        """Run query `name` with bound parameters; a cursor per call keeps sessions apart."""
+        """Run query `name` with bound parameters."""
+        return self.execute(sql(name), params)
+
+    def execute(self, text: str, params: dict | None = None) -> pd.DataFrame:
+        """The choke point: `text` runs only if it is a single SELECT, with `params` bound; a cursor
+        per call keeps sessions apart."""
         with self._lock:  # creating a cursor is not thread-safe; running on it is
             cursor = self._con.cursor()
         try:
-            return cursor.execute(sql(name), {k: _plain(v) for k, v in params.items()} or None).df()
+            refuse_unless_single_select(cursor, text)
+            return cursor.execute(text, {k: _plain(v) for k, v in (params or {}).items()} or None).df()
         finally:
             cursor.close()
 

@@ -236,7 +236,7 @@ def load_changes(wh: Warehouse, load_id: int) -> pd.DataFrame:
                 continue
             rows.append(
                 {
-                    **dict(zip(LOAD_KEY, key)),
+                    **dict(zip(LOAD_KEY, key, strict=True)),
                     "instansi": before["instansi"],
                     "unit": before["unit"],
                     "column": column,
@@ -368,7 +368,7 @@ def calibration_summary(units: pd.DataFrame) -> pd.DataFrame:
         # Order stages by mean score relative to TPI (SA = TPI + d1, TPN = TPI - d2).
         relative = {"SA": row.sa_minus_tpi, "TPI": 0.0, "TPN": -row.tpi_minus_tpn}
         known = {k: v for k, v in relative.items() if v == v}
-        return max(known, key=known.get) if len(known) > 1 else "–"
+        return max(known, key=known.__getitem__) if len(known) > 1 else "–"
 
     summary["most_generous"] = summary.apply(most_generous, axis=1)
     return summary
@@ -408,7 +408,7 @@ def simulation_start(wh: Warehouse, unit_id: str | None, rubric: str) -> tuple[d
     stage = "TPI" if "TPI" in stages else stages[-1]
     items = unit_items(wh, unit_id, year)
     items = items[(items["stage"] == stage) & items["level"].isin(["area", "half", "result"])]
-    return dict(zip(items["code"], items["points"])), held
+    return dict(zip(items["code"], items["points"], strict=True)), held
 
 
 def conditions_table(conditions) -> pd.DataFrame:
