@@ -7,6 +7,7 @@ Each fixture is a few lines written by the test. Values stay text at this step (
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 
 import openpyxl
@@ -280,6 +281,7 @@ def test_xlsx_row_limit_refused(tmp_path):
 
     text = RULES_PATH.read_text(encoding="utf-8").replace("xlsx_max_rows = 250000", "xlsx_max_rows = 5")
     (tmp_path / "rules.toml").write_text(text, encoding="utf-8")
+    shutil.copy(RULES_PATH.parent / "lke_questions.csv", tmp_path)  # the rules' question bank sits beside them
     small = load_rules(tmp_path / "rules.toml")
     path = write_xlsx(
         tmp_path / "panjang.xlsx", {"Rekap": [HEADER_CELLS] + [[62, f"Unit {i}", *ROW_CELLS[2:]] for i in range(8)]}
