@@ -226,12 +226,13 @@ def _notes(
 
 # -- the national benchmark set -------------------------------------------------------------------------
 def write_benchmark(scores: pd.DataFrame, count: int, out: Path, rules: Rules, seed: int, workers: int = 2) -> list[Path]:
-    """`count` official workbooks (SA and TPI columns) of the latest unit-years of the national simulation,
-    with their manifest: what a national load of LKE files reads. Written by `workers` processes; each
+    """`count` official workbooks of the latest unit-years of the national simulation (the unit's answers, and a
+    TPI's and a TPN's columns where the simulation has those stages), with their manifest: what a national load
+    of LKE files reads. Written by `workers` processes; each
     workbook draws from its own seed, so the set is the same however the work is shared."""
     from concurrent.futures import ProcessPoolExecutor
 
-    rows = scores[scores["stage"].isin(("SA", "TPI")) & (scores["rubric"] == load_bank(rules).rubric)]
+    rows = scores[scores["rubric"] == load_bank(rules).rubric]
     rows = rows.sort_values(["year", "province_code", "instansi", "unit", "stage"], ascending=[False, True, True, True, True])
     key = ["year", "province_code", "instansi", "unit"]
     units = [(unit, group) for unit, group in rows.groupby(key, sort=False) if "SA" in set(group["stage"])][:count]

@@ -165,9 +165,13 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 # The two large ones (`item_points`, `condition_values`) hold numbers only; the views
 # `score_items` and `score_conditions` join the names back on read. Writing the names into millions
 # of rows at every load cost more than the whole rest of the load (see docs/performance.md).
-# `scores` is sorted so a filter on year and province skips most of it.
+# `scores` is sorted so a filter on year and province skips most of it. `item_stats` and `item_calibration`
+# count the LKE answers item by item (millions of rows at national scale) once, for the pages that compare
+# provinces and assessors by item.
 MATERIALISED = {
     "units": "",
+    "item_stats": " ORDER BY year, stage, province_code",
+    "item_calibration": " ORDER BY year, province_code",
     "score_rows": "",
     "rule_checks": "",
     "item_points": "",

@@ -1,11 +1,13 @@
 """Bandingkan Provinsi: two or more provinces (default Kalimantan Tengah vs Jawa Barat) side by side
 for a year, stage and scope: area achievement against the peer mean, distribution of unit totals,
-predicate counts, the difference table, and each area over the years."""
+predicate counts, the difference table, and each area over the years; where LKE answers were loaded, the
+questions whose share of full answers differs most between the provinces (the kaji tiru agenda)."""
 
 import streamlit as st
 
 from zi.domain.rules import load_rules
-from zi.present import charts, ui
+from zi.present import charts, item_charts, ui
+from zi.query import items as item_queries
 from zi.query import queries
 
 wh = ui.warehouse()
@@ -41,6 +43,30 @@ ui.show_chart(
 
 trend = queries.area_trend(wh, stage, scope, provinces)
 ui.show_chart(charts.area_small_multiples(trend, stage, rules.newest_rubric_start()), "bandingkan_area_tren", stage, names)
+
+st.subheader("Per butir LKE: di mana provinsi paling berbeda")
+shares = item_queries.item_shares(wh, year, stage, scope, provinces)
+differences = item_queries.share_differences(shares, provinces)
+with_answers = shares.drop_duplicates("province_code")["province"].tolist()
+if len(with_answers) < 2:
+    ui.empty_notice(
+        f"Perbandingan per butir perlu jawaban LKE per butir ({stage} {year}) dari dua provinsi atau lebih; "
+        f"yang ada: {', '.join(with_answers) or 'belum ada'}."
+    )
+else:
+    ui.show_chart(item_charts.share_difference_chart(differences, shares, stage), "bandingkan_butir", year, stage, names)
+    st.caption(
+        "Bagian unit yang menjawab butir itu penuh (nilai 1), per provinsi; butir dengan selisih terbesar lebih dulu: "
+        "bahan agenda kaji tiru."
+    )
+    if section := ui.on_demand("Selisih per butir (semua butir)", "bandingkan_butir"):
+        with section:
+            ui.show_table(
+                differences.drop(columns=["spread"]),
+                ("bandingkan_butir", year, stage, names),
+                columns={"area": "Area"},
+                decimals=1,
+            )
 
 # Tables after the charts, on demand: the table component's code would hold up the first chart.
 if section := ui.on_demand("Selisih capaian per area (poin persentase dari bobot)", "bandingkan_selisih"):

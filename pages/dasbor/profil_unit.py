@@ -1,13 +1,16 @@
 """Profil Unit Kerja: one unit across stages (SA, TPI, TPN) by area, half and sub-area, against the
-WBK/WBBM conditions of its rubric and against the best unit of the same type in another province;
-with where each score came from (file and row)."""
+WBK/WBBM conditions of its rubric and against the best unit of the same type in another province; its LKE
+answered item by item where the LKE was loaded (stages side by side, the TPI's changes shaded); with where
+each score came from (file and row)."""
 
 import pandas as pd
 import streamlit as st
 
-from zi.domain.rules import load_rules
+from zi.domain.rules import AREAS, STAGES, load_rules
 from zi.present import charts, ui
-from zi.present.labels import CONDITION_LABELS, eligibility, markdown_text, number, stage_label
+from zi.present.labels import CONDITION_LABELS, answer_labels, eligibility, markdown_text, number, stage_label
+from zi.present.navigation import unit_label
+from zi.query import items as item_queries
 from zi.query import queries
 
 wh = ui.warehouse()
@@ -25,7 +28,7 @@ units = queries.units_list(wh, province)
 if units.empty:
     ui.empty_notice("Provinsi ini belum punya data unit kerja.")
     st.stop()
-labels = dict(zip(units["unit_id"], units["unit"] + " — " + units["instansi"], strict=True))
+labels = {u.unit_id: unit_label(u.unit, u.instansi) for u in units.itertuples()}
 with right:
     ui.notice_if_invalid("unit", list(labels.values()), "memakai unit pertama")
     unit_id = st.selectbox("Unit kerja", list(labels), format_func=labels.__getitem__, key="unit", bind="query-params")
@@ -76,6 +79,40 @@ else:
             "missing": "Kekurangan (poin)",
         },
     )
+
+st.subheader("Jawaban LKE per butir")
+answers = item_queries.side_by_side(item_queries.unit_answers(wh, unit_id, year))
+if answers.empty:
+    ui.empty_notice(
+        f"Untuk {year} unit ini hanya punya nilai rekap/rincian: jawaban per butir tampil bila LKE-nya dimuat (Unggah Data)."
+    )
+else:
+    given = [s for s in STAGES if f"{s}_jawaban" in answers]
+    changed = answers[answers["tpi_changed"]]
+    st.caption(
+        f"{len(answers)} butir, tahap {', '.join(given)}; {len(changed)} jawaban diubah TPI (disorot). "
+        "Nilai 0–1 per butir menurut bank soal; poin = bobot sub-area × nilai / banyak butirnya."
+    )
+    parts = {**{a: a for a in AREAS}, "Hasil": "hasil"}
+    left, right = st.columns([3, 1])
+    part = left.segmented_control("Bagian", list(parts), default=AREAS[0], required=True, key="profil_bagian_butir")
+    with_notes = right.toggle("Catatan dan bukti dukung", key="profil_catatan_butir")
+    chosen = answers[answers["bagian"] == "hasil"] if part == "Hasil" else answers[answers["area"] == part]
+    fields = ("jawaban", "nilai", "catatan", "bukti") if with_notes else ("jawaban", "nilai")
+    ui.show_table(
+        chosen[["kode", "sub_area_name", "pertanyaan", *(f"{s}_{f}" for s in given for f in fields), "tpi_changed"]],
+        ("profil_butir", labels[unit_id], year, part),
+        columns=answer_labels(given) | {"tpi_changed": "Diubah TPI"},
+        highlight="tpi_changed",
+    )
+    if not changed.empty and (section := ui.on_demand(f"Butir yang diubah TPI ({len(changed)})", "profil_diubah_tpi")):
+        with section:
+            moved = changed.assign(change=changed["TPI_poin"] - changed["SA_poin"])
+            ui.show_table(
+                moved[["kode", "sub_area_name", "pertanyaan", "SA_jawaban", "TPI_jawaban", "change", "TPI_catatan"]],
+                ("profil_diubah_tpi", labels[unit_id], year),
+                columns=answer_labels(given) | {"change": "Perubahan poin"},
+            )
 
 detail = items[items["level"] == "subarea"]
 if not detail.empty and (section := ui.on_demand("Rincian sub-area", "profil_subarea")):

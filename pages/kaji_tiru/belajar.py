@@ -1,12 +1,16 @@
 """Belajar dari siapa: for a weak area of a unit or a province, units elsewhere that are strong in it,
 of a similar kind, improving, best of all recently at WBK; ranked with the reason, beside the good
-practices recorded for them and their provinces."""
+practices recorded for them and their provinces. Where LKE answers were loaded, also per question: for the
+learner's weakest items (its first steps towards the predicate), the units that answered them fully, other
+provinces first, with what they wrote they did, and a link to their profile."""
 
 import streamlit as st
 
 from zi.domain.rules import AREAS
 from zi.present import ui
 from zi.present.labels import percent
+from zi.present.navigation import profile_link
+from zi.query import items as item_queries
 from zi.query import queries
 
 wh = ui.warehouse()
@@ -17,7 +21,7 @@ ui.page_header(
 left, right = st.columns([1, 2])
 with left:
     province = ui.province_filter(wh, multi=False, label="Provinsi yang belajar")
-year, stage, scope = ui.year_stage_scope(wh)
+year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
 units = queries.unit_totals(wh, year, stage, scope, province)
 achievement = queries.area_achievement(wh, year, stage, scope, province)
 if units.empty or achievement.empty:
@@ -63,6 +67,43 @@ st.caption(
     "Skor kecocokan menurut heuristik [kaji_tiru] di data/rules.toml (kekuatan di area, kemiripan jenis dan nama, "
     "kenaikan nilai, predikat baru-baru ini); bersifat sementara dan dapat disesuaikan."
 )
+
+st.subheader("Per butir LKE: siapa yang sudah menjawab penuh")
+codes = item_queries.weakest_codes(wh, year, stage, predicate, scope, province[0], unit_id)
+item_peers = item_queries.item_peers(wh, tuple(codes), year, stage, province[0], unit_id, jenis) if codes else None
+if item_peers is None or item_peers.empty:
+    ui.empty_notice(
+        f"Belum ada jawaban LKE per butir untuk {'unit' if unit_id else 'provinsi'} ini pada {stage} {year}, atau belum ada unit "
+        "lain yang menjawab penuh butir terlemahnya; saran per area di atas tetap berlaku."
+    )
+else:
+    st.caption(
+        f"Butir terlemah: {', '.join(codes)} ({'langkah pertama menuju ' + predicate + ' di Prioritas perbaikan' if unit_id else 'poin rata-rata terbesar yang belum diraih'}). "
+        f"Unit yang menjawab penuh pada {stage}, provinsi lain lebih dulu; 'Yang dilakukan' adalah catatan penilaian mandiri unit itu sendiri."
+    )
+    shown = item_peers.assign(
+        profil=[profile_link(p.province, p.unit, p.instansi, p.year) for p in item_peers.itertuples()],
+    )
+    ui.show_table(
+        shown[
+            [
+                "kode",
+                "pertanyaan",
+                "province",
+                "unit",
+                "year",
+                "jawaban",
+                "catatan",
+                "bukti",
+                "catatan_penilai",
+                "reason",
+                "profil",
+            ]
+        ],
+        ("belajar_butir", labels[unit_id], year, stage),
+        columns={"catatan": "Yang dilakukan", "catatan_penilai": f"Catatan {stage}", "reason": "Alasan", "profil": "Profil"},
+        links={"profil": "buka profil"},
+    )
 
 practices = queries.practices(wh, peers["province_code"].unique().tolist())
 st.subheader("Praktik baik di provinsi tujuan")

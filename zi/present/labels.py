@@ -78,6 +78,12 @@ COLUMN_LABELS = {
     "rank": "Peringkat",
     "rank_change": "Perubahan peringkat",
     "selisih": "Selisih",
+    "kode": "Kode",
+    "pertanyaan": "Pertanyaan",
+    "sub_area_name": "Sub-area",
+    "jawaban": "Jawaban",
+    "catatan": "Catatan",
+    "bukti": "Bukti dukung",
 }
 
 # The load history (query load_history), on Metodologi and on Riwayat Muatan
@@ -218,3 +224,11 @@ def conditions_text(codes: object, rubric: str | None = None) -> str | None:
 
 def _halves() -> set[str]:
     return {h for r in load_rules().rubrics.values() for h in r.halves}
+
+
+ANSWER_FIELD_LABELS = {"jawaban": "Jawaban", "nilai": "Nilai", "poin": "Poin", "catatan": "Catatan", "bukti": "Bukti dukung"}
+
+
+def answer_labels(stages) -> dict[str, str]:
+    """Headers of a side-by-side answers table (zi.query.items.side_by_side): `TPI_nilai` -> `Nilai TPI`."""
+    return {f"{stage}_{field}": f"{label} {stage}" for stage in stages for field, label in ANSWER_FIELD_LABELS.items()}

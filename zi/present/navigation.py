@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,3 +54,15 @@ SECTIONS: dict[str, tuple[PageEntry, ...]] = {
 
 def all_pages() -> list[PageEntry]:
     return [page for pages in SECTIONS.values() for page in pages]
+
+
+def unit_label(unit: str, instansi: str) -> str:
+    """How Profil Unit Kerja names a unit in its picker, and so in its link (`unit=`)."""
+    return f"{unit} — {instansi}"
+
+
+def profile_link(province: str, unit: str, instansi: str, year: int) -> str:
+    """The in-app address of a unit's profile for a year (relative: it works under any base path)."""
+    page = next(p for p in all_pages() if p.file == "pages/dasbor/profil_unit.py")
+    query = {"provinsi_unit": province, "unit": unit_label(unit, instansi), "tahun_unit": int(year)}
+    return f"{page.url_path}?{urlencode(query)}"

@@ -35,6 +35,7 @@ PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Priorita
 CHOSEN_PROVINCE = "provinsi_unit_terakhir"  # session: the last one chosen there, for the next such page
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
+HIGHLIGHT = "background-color: #fff3cd"  # a row to notice (an answer the TPI changed): a light amber
 
 
 def db_path() -> Path:
@@ -291,14 +292,19 @@ def show_table(
     decimals: int = 2,
     key: str | None = None,
     formats: dict[str, Callable[[Any], str]] | None = None,
+    highlight: str | None = None,
+    links: dict[str, str] | None = None,
 ) -> None:
     """A table with Indonesian headers, decimal comma and dates as '2 Desember 2026 00.03', and its
     CSV download for Excel. `name` is a tuple of parts naming the table (see slug), used for the file
     and widget keys; `formats` shows a column's values through a function of zi.present.labels
-    (e.g. rank_change_text) while the table sorts, and the CSV holds, the values themselves."""
+    (e.g. rank_change_text) while the table sorts, and the CSV holds, the values themselves.
+    `highlight` names a true/false column whose true rows are shaded; `links` maps a column of
+    in-app addresses (`profil?unit=…`) to the text its links show (the CSV keeps the addresses)."""
     stem = slug(*name)
     labels = {c: (columns or {}).get(c) or COLUMN_LABELS.get(c, c) for c in frame.columns}
-    shown = frame.rename(columns=labels)
+    shown = frame.rename(columns=labels).reset_index(drop=True)
+    link_columns = {labels[c]: st.column_config.LinkColumn(display_text=text) for c, text in (links or {}).items()}
     own = {labels[c]: format_ for c, format_ in (formats or {}).items()}
     moments = [c for c in shown.columns if pd.api.types.is_datetime64_any_dtype(shown[c]) and c not in own]
     own |= dict.fromkeys(moments, moment_text)
@@ -316,7 +322,10 @@ def show_table(
         )
         for column, format_ in own.items():  # shown formatted, kept as they are underneath: times sort in time order
             styled = styled.format(format_, subset=[column])
-        st.dataframe(styled, hide_index=True, key=f"tabel_{key or stem}")
+        if highlight:
+            marked = shown[labels[highlight]].fillna(False).astype(bool).to_numpy()
+            styled = styled.apply(lambda row: [HIGHLIGHT if marked[row.name] else ""] * len(row), axis=1)
+        st.dataframe(styled, hide_index=True, key=f"tabel_{key or stem}", column_config=link_columns)
     else:  # a Styler refuses (StreamlitAPIException) past this many cells; numbers in the browser's locale
         for column, format_ in own.items():
             display[column] = display[column].map(format_)
@@ -324,7 +333,7 @@ def show_table(
             display,
             hide_index=True,
             key=f"tabel_{key or stem}",
-            column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
+            column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric} | link_columns,
         )
     st.download_button(
         "Unduh CSV (Excel)",

@@ -48,6 +48,8 @@ PARTITIONED = (
     "value_history",
     "lke_answers",
     "lke_answer_history",
+    "item_stats",
+    "item_calibration",
 )
 SINGLE = (
     "load_history",

@@ -21,8 +21,7 @@ SELECT
         + coalesce(p.hasil_bersih, p.ipak + p.ck) + coalesce(p.hasil_pelayanan, p.ipkp) AS total,
     p.predikat, e.wbk_eligible, e.wbbm_eligible,
     p.unit_id, p.jenis_unit, p.halves_given, p.ipak_indeks, p.ipkp_indeks,
-    CASE WHEN p.instansi_key LIKE 'pemprov%' OR p.instansi_key LIKE 'pemerintah provinsi%'
-         THEN 'provinsi' ELSE 'kabupaten/kota' END AS instansi_level,
+    u.instansi_level,
     f.is_sample
 FROM int_points p
 JOIN provinces_ref pr ON pr.code = p.province_code
