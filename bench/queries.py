@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
+from zi.domain.bank import INDEX_KIND  # noqa: E402
 from zi.domain.rules import AREAS, load_rules  # noqa: E402
 from zi.query.db import QUERY_DIR, Warehouse, sql  # noqa: E402
 
@@ -51,6 +52,8 @@ VARIANTS = {
     "priority_items": [("semua unit", {"unit_id": None}), ("satu unit", {})],
     "practices": [("semua provinsi", {"provinces": None})],
     "peer_candidates": [("provinsi keseluruhan", {"learner_unit": None, "learner_jenis": None}), ("satu unit", {})],
+    "item_calibration": [("semua tahun", {"year": None})],
+    "item_shares": [("semua provinsi", {"provinces": list(range(11, 100))}), ("pasangan", {})],
 }
 # Questions an analyst asks of the contract's views directly (not through a page).
 ANALYST = {
@@ -93,9 +96,16 @@ def parameter_pool(wh: Warehouse) -> dict:
             {"p": PROVINCES[0], "y": year, "s": STAGE},
         ).fetchall()[0]
         load_id = con.execute("SELECT max(load_id) FROM load_history").fetchall()[0][0]
+        answered = con.execute(  # a unit whose LKE was loaded, for the item-level pages (else the one above)
+            "SELECT a.unit_id, s.unit, s.jenis_unit FROM lke_answers a JOIN scores s USING (unit_id, year, stage) "
+            "WHERE a.province_code = $p AND a.year = $y AND a.stage = $s ORDER BY s.instansi_level = 'provinsi' DESC, a.unit_id LIMIT 1",
+            {"p": PROVINCES[0], "y": year, "s": STAGE},
+        ).fetchall()
     finally:
         con.close()
+    unit = answered[0] if answered else unit
     settings = rules.kaji_tiru
+    gaps = wh.query("item_gaps", year=year, stage=STAGE, scope=SCOPES[0], provinces=PROVINCES[:1], index_kind=INDEX_KIND)
     return {
         "year": year,
         "stage": STAGE,
@@ -119,6 +129,13 @@ def parameter_pool(wh: Warehouse) -> dict:
         "w_improve": float(settings["w_improve"]),
         "w_predicate": float(settings["w_predicate"]),
         "limit": int(settings["peers_shown"]),
+        # as zi.query.items binds them: the learner is the first province and the unit above
+        "codes": gaps["kode"].head(int(settings["items_weakest"])).tolist(),
+        "learner_province": PROVINCES[0],
+        "learner_unit_id": unit[0],
+        "per_item": int(settings["peers_per_item"]),
+        "index_kind": INDEX_KIND,
+        "code": gaps["kode"].iat[0] if len(gaps) else None,
     }
 
 
@@ -244,6 +261,44 @@ def pandas_cases(rekap: pd.DataFrame, pool: dict) -> dict[str, tuple]:
     }
 
 
+def read_answers(wh: Warehouse) -> pd.DataFrame:
+    """Every LKE answer with a value, as a user would hold it in pandas: unit, year, stage, item, value."""
+    with wh._lock:
+        cursor = wh._con.cursor()
+    try:
+        frame = cursor.execute(
+            "SELECT unit_id, province_code, year, stage, kode, nilai FROM lke_answers WHERE nilai IS NOT NULL"
+        ).df()
+    finally:
+        cursor.close()
+    for column in ("unit_id", "stage", "kode"):
+        frame[column] = frame[column].astype("category")
+    return frame
+
+
+def item_pandas_cases(answers: pd.DataFrame, pool: dict) -> dict[str, tuple]:
+    """The item-level aggregates in plain pandas over the answers in memory, beside the warehouse's queries."""
+    year, stage, learner = pool["year"], pool["stage"], pool["provinces"][0]
+
+    def gaps():  # item_gaps-like: units, full answers and mean value per item of one province
+        rows = answers[(answers["year"] == year) & (answers["stage"] == stage) & (answers["province_code"] == learner)]
+        return rows.groupby("kode", observed=True)["nilai"].agg(
+            units="size", full_units=lambda v: (v >= 1).sum(), mean_value="mean"
+        )
+
+    def calibration():  # item_calibration-like: share of units whose TPI value is below their own, per item
+        rows = answers[answers["province_code"].isin(pool["provinces"]) & answers["stage"].isin(["SA", "TPI"])]
+        wide = rows.pivot_table(index=["unit_id", "year", "kode"], columns="stage", values="nilai", observed=True)
+        both = wide.dropna(subset=["SA", "TPI"])
+        return (both["TPI"] < both["SA"]).groupby(level="kode", observed=True).mean()
+
+    every = pool | {"scope": "semua"}
+    return {
+        "item_gaps (satu provinsi)": (gaps, "item_gaps", every | {"provinces": [learner]}),
+        "item_calibration (pasangan, semua tahun)": (calibration, "item_calibration", every | {"year": None}),
+    }
+
+
 def agreement(wh: Warehouse, rekap: pd.DataFrame, pool: dict) -> str:
     """The baseline must compute the same thing: largest difference of mean totals per province and
     year against the warehouse's province_trend."""
@@ -341,6 +396,24 @@ def main() -> None:
         params = {n: params[n] for n in names_in(sql(name))}
         ours_ms, _, _ = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
         print(f"{label:<36} {pandas_ms:>10.1f} {ours_ms:>13.1f} {ours_ms / pandas_ms:>16.2f}x")
+
+    started = time.perf_counter()
+    answers = read_answers(wh)
+    read_s = time.perf_counter() - started
+    print(f"\npandas baseline, item level: {len(answers):,} LKE answers into memory once: {read_s:.2f} s")
+    for label, (function, name, params) in item_pandas_cases(answers, pool).items():
+        pandas_ms, _, _ = timed(function, args.runs)
+        params = {n: params[n] for n in names_in(sql(name))}
+        ours_ms, _, _ = timed(lambda name=name, params=params: wh.query(name, **params), args.runs)
+        print(f"{label:<36} {pandas_ms:>10.1f} {ours_ms:>13.1f} {ours_ms / pandas_ms:>16.2f}x")
+    ours = wh.query(
+        "item_gaps", **{n: (pool | {"scope": "semua", "provinces": pool["provinces"][:1]})[n] for n in names_in(sql("item_gaps"))}
+    )
+    theirs = item_pandas_cases(answers, pool)["item_gaps (satu provinsi)"][0]()
+    matched = (
+        ours.set_index("kode")["full_units"].eq(theirs["full_units"].reindex(ours["kode"]).to_numpy()).sum() if len(ours) else 0
+    )
+    print(f"check: item_gaps full answers equal pandas for {matched}/{len(ours)} items")
     wh.close()
 
 

@@ -168,7 +168,7 @@ def query_params(file: Warehouse) -> dict:
         "learner_unit_id": unit["unit_id"].iat[0],
         "per_item": 3,
         "index_kind": "INDEKS_0_4",
-        "code": None,
+        "code": "MP-P4-a",
     }
 
 

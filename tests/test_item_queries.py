@@ -19,6 +19,8 @@ from etl.sample.lke_files import LkeAnswers, Quirks, write_lampiran3, write_port
 from zi.query import items
 from zi.query.db import Warehouse
 
+pytest_plugins = ["dashboard_fixtures"]
+
 INSPEKTORAT = "62:pemprov kalimantan tengah:inspektorat"
 BAPENDA = "62:pemprov kalimantan tengah:badan pendapatan daerah"
 DISPUSIPDA = "32:pemprov jawa barat:dinas perpustakaan dan kearsipan daerah"
@@ -112,12 +114,12 @@ def test_where_the_tpi_lowered_the_units_own_answers(wh):
         assert row["tpi_change_points"] == approx(change)
     assert calibration.drop(index=["MP-P4-a", "AK-P1-a"])["tpi_lowered_pct"].eq(0).all()
     assert calibration["tpi_tpn_units"].eq(0).all()  # no TPN answers in these files
-    corrections = items.tpi_corrections(wh, "provinsi", [62], 2025)
-    assert sorted(zip(corrections["unit_id"], corrections["kode"], strict=True)) == sorted(
-        (unit, code) for unit in (INSPEKTORAT, BAPENDA) for code in ("MP-P4-a", "AK-P1-a")
-    )
-    assert corrections["change_points"].tolist() == approx([-2.5 / 3, -2.5 / 3, -0.375, -0.375])
-    assert len(items.tpi_corrections(wh, "provinsi", [62], 2025, "MP-P4-a")) == 2
+    for code, change in (("MP-P4-a", -0.375), ("AK-P1-a", -2.5 / 3)):
+        corrections = items.tpi_corrections(wh, "provinsi", [62], 2025, code)
+        assert sorted(corrections["unit_id"]) == sorted([INSPEKTORAT, BAPENDA])
+        assert corrections["change_points"].tolist() == approx([change, change])
+        assert corrections["tpi_jawaban"].tolist() == [TPI_CHANGES[code]] * 2
+    assert items.tpi_corrections(wh, "provinsi", [62], 2025, "MP-P1-b").empty  # the TPI kept these answers
 
 
 def test_items_ranked_by_how_much_two_provinces_differ(wh):
@@ -127,3 +129,36 @@ def test_items_ranked_by_how_much_two_provinces_differ(wh):
     assert table.loc["MP-P1-b", "Selisih Jawa Barat − Kalimantan Tengah"] == 50.0
     assert table.index[0] == "MP-P1-b"  # the only item answered differently
     assert table.drop(index="MP-P1-b")["spread"].eq(0).all()
+
+
+def test_the_exemplar_mart_keeps_every_peer_a_learner_is_shown(sample_db):
+    """item_peers reads the short lists of item_exemplars; on the sample (many units per item) it must name the
+    same units as ranking every full answer directly."""
+    import duckdb
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        full = con.execute(
+            "SELECT a.kode, a.unit_id, a.province_code, own.catatan IS NOT NULL AS has_note, own.bukti IS NOT NULL AS has_evidence, "
+            "s.predikat IS NOT NULL AS awarded, s.total, s.unit FROM lke_answers a "
+            "JOIN scores s USING (unit_id, year, stage) "
+            "LEFT JOIN lke_answers own ON own.unit_id = a.unit_id AND own.year = a.year AND own.kode = a.kode AND own.stage = 'SA' "
+            "WHERE a.year = 2025 AND a.stage = 'TPI' AND a.nilai >= 1"
+        ).df()
+    finally:
+        con.close()
+    sample = Warehouse.open(sample_db)
+    try:
+        for province in (62, 32):
+            codes = tuple(items.item_gaps(sample, 2025, "TPI", "provinsi", [province])["kode"].head(8))
+            peers = items.item_peers(sample, codes, 2025, "TPI", province, None, None)
+            for code in codes:
+                ranked = full[full["kode"] == code].assign(elsewhere=lambda f, p=province: f["province_code"] != p)
+                ranked = ranked.sort_values(
+                    ["elsewhere", "has_note", "has_evidence", "awarded", "total", "unit"],
+                    ascending=[False, False, False, False, False, True],
+                )
+                expected = ranked["unit_id"].head(3).tolist()
+                assert peers.loc[peers["kode"] == code, "unit_id"].tolist() == expected, (province, code)
+    finally:
+        sample.close()

@@ -129,6 +129,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
         ],
     )
     con.execute("INSERT INTO meta VALUES ('rules_version', $v)", {"v": rules.version})
+    # item_exemplars keeps, per group, one unit more than a learner is shown: enough for any learner (its own
+    # unit left out); see zi/sql/views/56_item_stats.sql
+    con.execute("INSERT INTO meta VALUES ('peers_kept', $n)", {"n": str(int(rules.kaji_tiru["peers_per_item"]) + 1)})
     bank = load_bank(rules)
     counts = {code: len(items) for code, items in bank.subareas.items()}
     con.executemany(
@@ -167,7 +170,8 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 # of rows at every load cost more than the whole rest of the load (see docs/performance.md).
 # `scores` is sorted so a filter on year and province skips most of it. `item_stats` and `item_calibration`
 # count the LKE answers item by item (millions of rows at national scale) once, for the pages that compare
-# provinces and assessors by item.
+# provinces and assessors by item; `item_exemplars` keeps, per item, the few units a learner may be shown
+# with their notes, sorted by item so "who answered this fully" reads a few row groups, not every answer.
 MATERIALISED = {
     "units": "",
     "item_stats": " ORDER BY year, stage, province_code",
@@ -177,6 +181,7 @@ MATERIALISED = {
     "item_points": "",
     "condition_values": "",
     "scores": " ORDER BY year, province_code",
+    "item_exemplars": " ORDER BY kode, year, stage",
 }
 
 

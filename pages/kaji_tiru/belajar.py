@@ -79,7 +79,7 @@ if item_peers is None or item_peers.empty:
 else:
     st.caption(
         f"Butir terlemah: {', '.join(codes)} ({'langkah pertama menuju ' + predicate + ' di Prioritas perbaikan' if unit_id else 'poin rata-rata terbesar yang belum diraih'}). "
-        f"Unit yang menjawab penuh pada {stage}, provinsi lain lebih dulu; 'Yang dilakukan' adalah catatan penilaian mandiri unit itu sendiri."
+        f"Unit yang menjawab penuh pada {stage} {year}, provinsi lain lebih dulu; 'Yang dilakukan' adalah catatan penilaian mandiri unit itu sendiri."
     )
     shown = item_peers.assign(
         profil=[profile_link(p.province, p.unit, p.instansi, p.year) for p in item_peers.itertuples()],

@@ -134,14 +134,15 @@ elif section := ui.on_demand(f"TPI dibanding TPN per butir ({len(tpn)})", "kalib
         )
 if section := ui.on_demand("Jawaban yang diubah TPI, unit per unit", "kalibrasi_koreksi"):
     with section:
-        codes = {None: "Semua butir", **{c: f"{c} · {q}" for c, q in zip(sa_tpi["kode"], sa_tpi["pertanyaan"], strict=True)}}
+        # the items most often lowered first (the table above is in that order)
+        codes = {c: f"{c} · {q}" for c, q in zip(sa_tpi["kode"], sa_tpi["pertanyaan"], strict=True)}
         code = st.selectbox("Butir", list(codes), format_func=codes.__getitem__, key="kalibrasi_butir_pilih")
         corrections = item_queries.tpi_corrections(wh, scope, provinces, year, code)
         ui.show_table(
             corrections[
                 ["province", "unit", "year", "kode", "pertanyaan", "sa_jawaban", "tpi_jawaban", "change_points", "tpi_catatan"]
             ],
-            ("kalibrasi_koreksi", years[year], code or "semua"),
+            ("kalibrasi_koreksi", years[year], code),
             columns={
                 "sa_jawaban": "Jawaban SA",
                 "tpi_jawaban": "Jawaban TPI",

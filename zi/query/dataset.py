@@ -50,6 +50,7 @@ PARTITIONED = (
     "lke_answer_history",
     "item_stats",
     "item_calibration",
+    "item_exemplars",
 )
 SINGLE = (
     "load_history",

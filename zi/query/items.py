@@ -135,8 +135,8 @@ def item_peers(
     learner_unit: str | None,
     learner_jenis: str | None,
 ) -> pd.DataFrame:
-    """For each item, the units that answered it fully: other provinces first, with what they wrote and the
-    reason they are suggested."""
+    """For each item, the units that answered it fully in the same year and stage: other provinces first, with
+    what they wrote and the reason they are suggested."""
     settings = load_rules().kaji_tiru
     peers = wh.query(
         "item_peers",
@@ -146,7 +146,6 @@ def item_peers(
         learner_province=int(learner_province),
         learner_unit_id=learner_unit,
         learner_jenis=learner_jenis,
-        recent_years=int(settings["recent_years"]),
         per_item=int(settings["peers_per_item"]),
     )
     peers["jawaban"] = peers["jawaban"].fillna("100 %")  # a % item has no answer of its own; value 1 is 100 %
@@ -176,11 +175,9 @@ def item_calibration(wh: Warehouse, scope: str, provinces, year: int | None = No
 
 
 @cached
-def tpi_corrections(
-    wh: Warehouse, scope: str, provinces, year: int | None = None, code: str | None = None, limit: int = 500
-) -> pd.DataFrame:
-    """The answers the TPI changed (the first `limit`, largest loss first), with both answers, the points moved
-    and the TPI's note."""
+def tpi_corrections(wh: Warehouse, scope: str, provinces, year: int | None, code: str, limit: int = 500) -> pd.DataFrame:
+    """The answers to one item the TPI changed (the first `limit`, largest loss first), with both answers, the
+    points moved and the TPI's note."""
     return wh.query("tpi_corrections", scope=scope, provinces=[int(p) for p in provinces], year=year, code=code, limit=limit)
 
 
