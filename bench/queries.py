@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +46,7 @@ STAGE = "TPI"
 PREDICATE = "WBK"
 SCOPES = ("provinsi", "semua")  # Pemprov only (the default), and with every kabupaten/kota (12x rows)
 # Where a page starts a query differently from the pool below: (label, overrides), one run each.
-VARIANTS = {
+VARIANTS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "province_summary": [("Ringkasan: semua provinsi", {"provinces": None}), ("Bandingkan: pasangan", {})],
     "calibration_units": [("semua tahun", {"year": None})],  # the Kalibrasi page opens on every year
     "calibration_areas": [("semua tahun", {"year": None})],
