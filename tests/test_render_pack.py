@@ -29,8 +29,8 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from zi.meeting import deck, slide_parts
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, slide_parts
+from zi.meeting.pack import build_pack
 from zi.query.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +42,8 @@ pytestmark = pytest.mark.skipif(
     reason="rendering the deck needs LibreOffice Impress (Debian: libreoffice-impress-nogui) and poppler-utils (pdftoppm, pdftotext)",
 )
 SELECTIONS = {
-    "kalteng_jabar": meeting.Selection([62, 32], 2025, "TPI", "provinsi", "WBK"),
-    "jatim_dki": meeting.Selection([35, 31], 2025, "TPI", "semua", "WBK"),
+    "kalteng_jabar": model.Selection([62, 32], 2025, "TPI", "provinsi", "WBK"),
+    "jatim_dki": model.Selection([35, 31], 2025, "TPI", "semua", "WBK"),
 }
 EPSILON = 0.5  # points: rounding in the PDF's coordinates
 
@@ -59,7 +59,7 @@ class Word:
 
 @dataclass(frozen=True)
 class Rendered:
-    pack: meeting.MeetingPack
+    pack: model.MeetingPack
     slides: Presentation
     pages: list[tuple[float, float, list[Word]]]  # width, height, words of each PDF page
     pngs: list[Path]
@@ -73,7 +73,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     assert code == 0, out
     wh = Warehouse.open(db)
     try:
-        packs = {name: meeting.build_pack(wh, selection) for name, selection in SELECTIONS.items()}
+        packs = {name: build_pack(wh, selection) for name, selection in SELECTIONS.items()}
     finally:
         wh.close()
     files = {}

@@ -7,8 +7,8 @@ version, so choosing filters stays fast."""
 
 import streamlit as st
 
-from zi.meeting import deck, workbook
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, workbook
+from zi.meeting.pack import cached_pack
 from zi.present import ui
 from zi.present.labels import markdown_text
 
@@ -23,11 +23,11 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-selection = meeting.Selection(tuple(provinces), year, stage, scope, predicate)
-pack = meeting.cached_pack(wh, selection)
+selection = model.Selection(tuple(provinces), year, stage, scope, predicate)
+pack = cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)
-st.dataframe(meeting.contents(pack, deck.cached_slide_numbers(pack)), hide_index=True, key="isi_paket")
+st.dataframe(model.contents(pack, deck.cached_slide_numbers(pack)), hide_index=True, key="isi_paket")
 st.caption(
     "Grafik di PowerPoint adalah grafik asli (datanya ikut tersimpan dan dapat disunting); catatan pembicara memuat "
     "angka kunci setiap slide; tabel yang panjang berlanjut ke slide berikutnya. Urutan yang sama tampil di halaman "

@@ -9,8 +9,8 @@ filters sit in a collapsed expander; the charts are the dashboard's own, enlarge
 
 import streamlit as st
 
-from zi.meeting import deck
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, screens
+from zi.meeting.pack import cached_pack
 from zi.present import ui
 from zi.present.labels import SAMPLE_NOTICE, markdown_text
 
@@ -44,9 +44,9 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-pack = meeting.cached_pack(wh, meeting.Selection(tuple(provinces), year, stage, scope, predicate))
-screens = deck.cached_screens(pack)
-count = len(screens) + 1  # a title screen, then one screen per slide of the sections
+pack = cached_pack(wh, model.Selection(tuple(provinces), year, stage, scope, predicate))
+planned = deck.cached_screens(pack)
+count = len(planned) + 1  # a title screen, then one screen per slide of the sections
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
 screen = st.container()
 slide = st.pagination(count, key="slide", bind="query-params", max_visible_pages=count, width="stretch")
@@ -58,11 +58,11 @@ with screen:
         st.subheader(pack.detail)
         if pack.sample:
             st.warning(SAMPLE_NOTICE, icon=":material/science:")
-        st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(meeting.agenda(pack), start=1)))
+        st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(model.agenda(pack), start=1)))
     else:
-        key, title, rows = screens[slide - 2]
+        key, title, rows = planned[slide - 2]
         section = pack.section(key)
-        figure = meeting.screen_chart(pack, section, title)
+        figure = screens.screen_chart(pack, section, title)
         if figure is None:  # a chart carries the section title itself, in the same large type
             st.header(markdown_text(title))
         if section.empty:
@@ -70,11 +70,11 @@ with screen:
         elif figure is not None:
             ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
         elif key == "sumber":
-            facts = meeting.screen_facts(pack)
+            facts = screens.screen_facts(pack)
             st.table(facts if rows is None else facts.iloc[list(rows)], hide_index=True)
         else:
             for table in section.tables:
-                shown, sources = meeting.screen_rows(pack.tables[table], rows)
+                shown, sources = screens.screen_rows(pack.tables[table], rows)
                 st.table(shown, hide_index=True)
                 for source in sources:
                     st.caption(source)

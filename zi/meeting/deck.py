@@ -21,8 +21,9 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Inches, Pt
 
+from zi.meeting.cells import brief, cell_text, display
 from zi.meeting.deck_charts import add_chart
-from zi.meeting.pack import SAMPLE_MARK, MeetingPack, Section, brief, cell_text, display, facts_frame, pack_cache_key
+from zi.meeting.model import SAMPLE_MARK, MeetingPack, Section, facts_frame, pack_cache_key
 from zi.meeting.slide_parts import (
     BODY_BOTTOM,
     BODY_WIDTH,

@@ -22,7 +22,6 @@ from zi.desk import auth
 from zi.domain.rules import DATA_DIR, STAGES
 from zi.present.exports import csv_for_excel, slug
 from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text, moment_text
-from zi.present.labels import date_text as date_text  # zi.meeting.pack takes it from here
 from zi.query import dataset, queries
 from zi.query.db import Warehouse, file_version
 
