@@ -7,6 +7,8 @@ The workbook does not go through here: its numbers stay numbers.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -22,10 +24,30 @@ def display(table: Table) -> pd.DataFrame:
 
 
 def brief(table: Table) -> pd.DataFrame:
-    """`display` of what a slide or a screen shows (`Table.brief`; the sheet shows `Table.columns`)."""
-    if table.brief is None:
-        return display(table)
-    return display(Table(table.key, table.sheet, table.title, table.caption, table.frame, table.brief, table.decimals))
+    """`display` of what a slide or a screen shows: the columns of `Table.brief` and the first
+    `Table.slide_rows` rows (the sheet shows `Table.columns`, every row)."""
+    rows = table.frame if table.slide_rows is None else table.frame.head(table.slide_rows)
+    return display(replace(table, frame=rows, columns=table.brief or table.columns))
+
+
+def shortened(text: object, limit: int) -> str | None:
+    """`text` in at most `limit` characters for a slide, cut after a whole word and ended with "…"
+    (the sheet keeps it whole); a web address becomes its host ("drive.example.go.id/…"): one word
+    that long would make its column wider than a slide. Missing or blank stays None."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
+        return None
+    words = [_address(word) for word in str(text).split()]
+    whole = " ".join(words)
+    if len(whole) <= limit:
+        return whole
+    cut = whole[: limit - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _address(word: str) -> str:
+    found = urlsplit(word) if word.startswith(("http://", "https://")) else None
+    return f"{found.netloc}/…" if found and found.netloc else word
 
 
 def cite(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[str]]:

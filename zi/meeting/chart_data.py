@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from zi.domain.rules import AREAS
+from zi.meeting.cells import shortened
 from zi.meeting.model import ChartData, Series
 from zi.present.labels import GAP_GROUPS, number
 
@@ -55,6 +56,20 @@ def priority_chart(items: pd.DataFrame) -> ChartData:
     return ChartData(
         "bars", categories, (Series("Poin yang dapat diraih", tuple(float(v) for v in items["recoverable"])),), "Poin", "0.00"
     )
+
+
+def step_chart(steps: pd.DataFrame) -> ChartData:
+    """A unit's first steps, one bar each: the points the step adds (`zi.query.items.item_steps`)."""
+    categories = tuple(f"{row.rank}. {row.kode}: {row.before} → {row.after}" for row in steps.itertuples())
+    return ChartData("bars", categories, (Series("Tambahan poin", tuple(float(v) for v in steps["gain"])),), "Poin", "0.00")
+
+
+def item_gap_chart(gaps: pd.DataFrame, question: int) -> ChartData:
+    """A province's items of the largest mean gain (`zi.query.items.item_gaps`), each named by its code and
+    its question in at most `question` characters."""
+    categories = tuple(f"{row.kode} · {shortened(row.pertanyaan, question)}" for row in gaps.itertuples())
+    values = tuple(float(v) for v in gaps["recoverable"])
+    return ChartData("bars", categories, (Series("Poin rata-rata dapat diraih per unit", values),), "Poin per unit", "0.00")
 
 
 def _values(by_category: pd.Series, categories: tuple[str, ...]) -> tuple[float | None, ...]:

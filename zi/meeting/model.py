@@ -50,6 +50,7 @@ class Table:
     decimals: int = 2
     brief: dict[str, str] | None = None  # what a slide or a screen shows, where the sheet shows `columns`
     cites: str | None = None  # a column of sources: slides and screens write [1], [2] … and list them below
+    slide_rows: int | None = None  # the first rows slides and screens show (None: all); the sheet shows every row
 
     def cited_header(self) -> str | None:
         """The header of the cited column as a slide or a screen shows it."""
@@ -91,6 +92,7 @@ class Section:
     chart: ChartData | None = None
     notes: tuple[str, ...] = ()
     empty: str | None = None  # said instead of the content when there is nothing to show
+    figures: tuple[tuple[str, str], ...] = ()  # key figures (label, value) shown beside the chart
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class MeetingPack:
     sections: tuple[Section, ...]
     facts: tuple[tuple[str, str], ...]  # the selection and data status, for the first sheet
     sources: pd.DataFrame  # kind, source, detail
+    unit_total: float | None = None  # the chosen unit's total at the stage, where its item steps start
     origin: tuple = field(default=(), compare=False)  # (warehouse version, selection): the cache identity
 
     def section(self, key: str) -> Section:
@@ -151,7 +154,15 @@ def contents(pack: MeetingPack, slides: dict[str, list[int]] | None = None) -> p
                 section.title,
                 "grafik PowerPoint" if section.chart else ("tabel" if tables else "teks"),
                 ", ".join(t.sheet for t in tables) or "Pilihan & sumber",
-                section.empty or " · ".join(f"{len(t.frame)} baris" for t in tables) or f"{len(pack.sources)} sumber",
+                section.empty or " · ".join(_rows_text(t) for t in tables) or f"{len(pack.sources)} sumber",
             )
         )
     return pd.DataFrame(rows, columns=["Slide", "Judul", "Isi", "Lembar Excel", "Data"])
+
+
+def _rows_text(table: Table) -> str:
+    """How many rows a table has, and how many of them its slides show where that is fewer."""
+    rows = len(table.frame)
+    if table.slide_rows is None or rows <= table.slide_rows:
+        return f"{rows} baris"
+    return f"{table.slide_rows} dari {rows} baris di slide (semua di Excel)"

@@ -173,3 +173,83 @@ def source_notes(status: dict, rules, files: str) -> tuple[str, ...]:
 def whole(value) -> str:
     """A count as written in a note; – where it is missing."""
     return "–" if value is None or pd.isna(value) else str(int(value))
+
+
+# -- the LKE's questions ------------------------------------------------------------------------------
+def step_notes(ctx: NoteContext, unit: str, steps: pd.DataFrame, shown: pd.DataFrame, start: float, reached: int | None):
+    """A unit's first steps: how many of how many, its total before and after them, the predicate's total
+    threshold and the step that reaches it, the largest single gain, the conditions still failing."""
+    after = float(shown["total"].iat[-1])
+    notes = [
+        f"{unit}, tahap {ctx.stage} {ctx.year}: {len(shown)} langkah pertama dari {len(steps)} langkah yang masih mungkin.",
+        f"Nilai total {ctx.stage} sekarang {number(start)}; setelah {len(shown)} langkah {number(after)} "
+        f"(+{number(after - start)} poin).",
+    ]
+    target = ctx.totals.get(ctx.predicate)
+    if target is not None:
+        if reached == 0:
+            where = "sudah terlampaui sekarang"
+        elif reached is not None:
+            where = f"tercapai pada langkah {reached}"
+        else:
+            where = "belum tercapai dengan semua langkah"
+        notes.append(f"Ambang nilai total {ctx.predicate} (aturan): {threshold_text(target)}; {where}.")
+    biggest = shown.loc[shown["gain"].idxmax()]
+    notes.append(
+        f"Tambahan terbesar: langkah {int(biggest['rank'])}, {biggest['kode']} {biggest['before']} → {biggest['after']}, "
+        f"+{number(biggest['gain'])} poin ({ctx.stage})."
+    )
+    notes.append(
+        f"Syarat {ctx.predicate} yang masih belum terpenuhi setelah {len(shown)} langkah: {whole(shown['failing'].iat[-1])}."
+    )
+    return tuple(notes)
+
+
+def item_gap_notes(ctx: NoteContext, gaps: pd.DataFrame, shown: pd.DataFrame, mean_total: float | None, assessed: int | None):
+    """A province's items: how many of how many, the mean total before and after the shown items are answered
+    fully (where every assessed unit has item answers), the threshold, the largest mean gain."""
+    units = int(gaps["units"].max())
+    gain = float(shown["recoverable"].sum())
+    notes = [
+        f"{ctx.a_name}, tahap {ctx.stage} {ctx.year}: {len(shown)} dari {len(gaps)} butir dengan poin rata-rata per unit "
+        f"terbesar; jawaban per butir dari {units} unit" + (f" ({assessed} unit dinilai)." if assessed != units else "."),
+    ]
+    line = f"Bila {len(shown)} butir ini dijawab penuh, rata-rata nilai total {ctx.stage} per unit bertambah {number(gain)} poin"
+    if mean_total is not None and assessed == units and (shown["units"] == units).all():
+        line += f": dari {number(mean_total)} ke {number(mean_total + gain)}"
+    notes.append(line + ".")
+    target = ctx.totals.get(ctx.predicate)
+    if target is not None:
+        notes.append(f"Ambang nilai total {ctx.predicate} (aturan): {threshold_text(target)} per unit.")
+    biggest = shown.loc[shown["recoverable"].idxmax()]
+    notes.append(
+        f"Terbesar: {biggest['kode']} ({biggest['sub_area_name']}), +{number(biggest['recoverable'])} poin rata-rata per unit; "
+        f"{percent(biggest['full_pct'])} unit sudah menjawab penuh ({ctx.stage})."
+    )
+    return tuple(notes)
+
+
+def exemplar_notes(ctx: NoteContext, codes: list[str], peers: pd.DataFrame) -> tuple[str, ...]:
+    """The first unit suggested for each item and what it wrote it did."""
+    notes = []
+    for code in codes:
+        found = peers[peers["kode"] == code]
+        if found.empty:
+            notes.append(f"{code}: belum ada unit lain yang menjawab penuh pada {ctx.stage}.")
+            continue
+        first = found.iloc[0]
+        done = first["catatan"] if isinstance(first["catatan"], str) and first["catatan"].strip() else "tidak ditulis"
+        notes.append(
+            f"{code}: {first['unit']} ({first['province']}) menjawab {first['jawaban']} pada {ctx.stage} {int(first['year'])}; "
+            f"yang dilakukan: {done}."
+        )
+    notes.append(
+        f"{len(peers)} saran untuk {len(codes)} butir: provinsi lain lebih dulu, lalu yang menulis catatan dan bukti dukung, "
+        "jenis unit sama, berpredikat, nilai total tertinggi (heuristik [kaji_tiru] berkas aturan)."
+    )
+    return tuple(notes)
+
+
+def threshold_text(value: float) -> str:
+    """A threshold of the rules as written: whole points without decimals (75), others with two."""
+    return number(value, 0 if float(value).is_integer() else 2)

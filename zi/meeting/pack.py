@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from zi.domain.rules import AREAS, load_rules
-from zi.meeting import chart_data, notes, sources
+from zi.meeting import chart_data, lke_items, notes, sources
 from zi.meeting.chart_data import GAP_COLUMNS
 from zi.meeting.model import MeetingPack, Section, Selection, Table
 from zi.present.labels import (
@@ -138,6 +138,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     )
     own = areas[areas["province_code"] == learner].set_index("area")["pct"] if has_areas else pd.Series(dtype=float)
     weakest = own.idxmin() if not own.empty else None
+    ctx = notes.NoteContext(names, learner, a_name, year, stage, predicate, thresholds, totals, change, weakest, rubric)
 
     trend = add(
         "tren",
@@ -215,6 +216,17 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     )
 
     learner_row = all_gaps[all_gaps["unit_id"] == sel.unit_id] if sel.unit_id else all_gaps.iloc[0:0]
+    who = lke_items.Learner(learner, a_name)
+    if len(learner_row):
+        row = learner_row.iloc[0]
+        who = lke_items.Learner(learner, a_name, sel.unit_id, row["unit"], row["jenis_unit"], float(row["total"]))
+    own_summary = summary[summary["province_code"] == learner]
+    standing = (
+        (float(own_summary["mean_total"].iat[0]), int(own_summary["assessed"].iat[0]))
+        if len(own_summary) and pd.notna(own_summary["mean_total"].iat[0])
+        else (None, None)
+    )
+    tables["butir"], improving = lke_items.improvement(wh, sel, ctx, who, ITEMS_SHOWN, standing)
     if weakest is None:
         peer_frame = pd.DataFrame(
             columns=["province_code", "province", "unit", "jenis_unit", "area_pct", "total", "predicate", "score", "reason"]
@@ -258,6 +270,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             "reason": "Alasan",
         },
     )
+    tables["teladan"], exemplary = lke_items.exemplars(wh, sel, ctx, who)
     peer_provinces = [int(p) for p in dict.fromkeys(peers["province_code"].dropna())]
     found = queries.practices(wh, peer_provinces) if peer_provinces else pd.DataFrame(columns=["area"])
     # Practices of the weakest area first: that is what the visit is for.
@@ -298,7 +311,6 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
     files = sources.files_text(status)
     footer = f"Data per {date_text(status['loaded_at'])}, sumber: {files} · {stage_label(stage)}"
     source_rows = sources.sources(wh, rules, names, practices)
-    ctx = notes.NoteContext(names, learner, a_name, year, stage, predicate, thresholds, totals, change, weakest, rubric)
     sections = (
         Section(
             "ringkasan",
@@ -354,6 +366,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             notes.priority_notes(ctx, priorities, items),
             None if len(priorities) else "Belum ada rincian nilai untuk pilihan ini.",
         ),
+        improving,
         Section(
             "belajar",
             f"Belajar dari siapa: area {weakest_label}",
@@ -363,6 +376,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
             notes.peer_notes(ctx, own, peers),
             None if len(peers) else f"Belum ada unit di provinsi lain dengan nilai {stage} pada {year}.",
         ),
+        exemplary,
         Section(
             "praktik",
             tables["praktik"].title,
@@ -402,6 +416,7 @@ def build_pack(wh: Warehouse, selection: Selection) -> MeetingPack:
         sections=sections,
         facts=facts,
         sources=source_rows,
+        unit_total=who.total,
         origin=(wh.cache_key(), sel),
     )
 

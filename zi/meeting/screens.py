@@ -14,8 +14,9 @@ import pandas as pd
 
 from zi.domain.rules import AREAS, load_rules
 from zi.meeting.cells import brief, cite
+from zi.meeting.deck import CHART_THEN_TABLE
 from zi.meeting.model import MeetingPack, Section, Table, facts_frame
-from zi.present import charts
+from zi.present import charts, item_charts
 from zi.present.labels import item_name, markdown_text
 
 
@@ -41,14 +42,30 @@ def screen_figure(pack: MeetingPack, section: Section):
         ),
         "jarak": lambda: charts.gap_distribution_bars(frame("sebaran_jarak"), sel.predicate, sel.stage),
         "prioritas": lambda: charts.priority_chart(frame("prioritas"), pack.target, sel.stage, shown=len(frame("prioritas"))),
+        "butir": lambda: _items_figure(pack),
     }
     return figures[section.key]() if section.key in figures and not section.empty else None
 
 
-def screen_chart(pack: MeetingPack, section: Section, title: str):
+def _items_figure(pack: MeetingPack):
+    """The chart of the items to improve as Prioritas perbaikan draws it: a unit's steps with its total
+    after each against the predicate's threshold, or the province's items of the largest mean gain."""
+    table = pack.tables["butir"]
+    shown = table.slide_rows or len(table.frame)
+    stage = pack.selection.stage
+    if pack.unit_total is not None:
+        return item_charts.steps_chart(table.frame, pack.unit_total, pack.target, stage, shown=shown)
+    return item_charts.gaps_chart(table.frame, stage, shown=shown)
+
+
+def screen_chart(pack: MeetingPack, section: Section, title: str, rows: Sequence[int] | None = None):
     """`screen_figure` enlarged for the meeting screen and titled `title` (None: a table screen). The
     area chart names each area under its code: the screen has the room a slide gives to the table
-    beside its chart."""
+    beside its chart. `rows`: the table rows of the slide the screen stands for; a section whose
+    table follows its chart on slides of its own (`deck.CHART_THEN_TABLE`) shows the chart only on
+    the screen of the chart's slide."""
+    if section.key in CHART_THEN_TABLE and rows is not None:
+        return None
     figure = screen_figure(pack, section)
     if figure is None:
         return None
