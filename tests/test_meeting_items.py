@@ -1,5 +1,6 @@
 """The meeting pack down to the LKE's questions (`zi.meeting.lke_items`): the sections "Butir yang perlu
-diperbaiki" and "Yang dilakukan unit teladan" in the pack, the deck and the workbook.
+diperbaiki" and "Yang dilakukan unit teladan" in the pack, the deck, the workbook, and on the pages Paket
+rapat and Mode presentasi (AppTest).
 
 The bundled sample with the seed good practices, built by the ETL, holds LKE item answers for Kalimantan
 Tengah (2024-2025) and Jawa Barat (2025), SA and TPI. Kalimantan Tengah learns from Jawa Barat, 2025, TPI,
@@ -20,11 +21,12 @@ import pytest
 from conftest import load
 from openpyxl import load_workbook
 from pptx import Presentation
+from streamlit.testing.v1 import AppTest
 
 from zi.domain.rules import load_rules
 from zi.meeting import cells, deck, lke_items, model, slide_table, workbook
 from zi.meeting.pack import ITEMS_SHOWN, build_pack
-from zi.present.labels import number
+from zi.present.labels import markdown_text, number
 from zi.query import items, queries
 from zi.query.db import Warehouse
 
@@ -282,3 +284,98 @@ def test_a_unit_without_item_answers_says_so(sample_wh):
     )
     assert section.chart is None and pack.tables["butir"].frame.empty
     assert pack.section("teladan").empty and pack.tables["teladan"].frame.empty
+
+
+# -- the pages (AppTest) ------------------------------------------------------------------------------
+@pytest.fixture
+def open_page(monkeypatch, sample_wh):
+    def run(page: str, **params) -> AppTest:
+        monkeypatch.setenv("ZI_DB", str(sample_wh.path))
+        at = AppTest.from_file(str(ROOT / "pages" / "kaji_tiru" / page), default_timeout=90)
+        at.query_params.update(params)
+        return at.run()
+
+    return run
+
+
+def contents_titles(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["Judul"])
+
+
+def test_paket_with_a_unit_chosen(open_page, packs, unit):
+    at = open_page("paket.py", tahun=str(YEAR))
+    assert not at.exception
+    assert "Butir yang perlu diperbaiki: Kalimantan Tengah" in contents_titles(at)
+    assert "Yang dilakukan unit teladan" in contents_titles(at)
+    picker = at.selectbox(key="unit_kerja")
+    assert picker.label == "Unit kerja (untuk butir yang perlu diperbaiki)" and picker.value is None
+    picker.set_value(unit["unit_id"]).run()
+    assert not at.exception
+    contents = at.dataframe[0].value.set_index("Judul")
+    steps = len(packs["unit"].tables["butir"].frame)
+    assert (
+        contents.at[f"Butir yang perlu diperbaiki: {unit['unit']}", "Data"]
+        == f"{ITEMS_SHOWN} dari {steps} baris di slide (semua di Excel)"
+    )
+    assert contents.at[f"Butir yang perlu diperbaiki: {unit['unit']}", "Lembar Excel"] == "Butir diperbaiki"
+    at.button(key="siapkan").click().run()
+    assert not at.exception
+    assert [d.proto.label for d in at.get("download_button")] == ["Unduh PowerPoint (.pptx)", "Unduh Excel (.xlsx)"]
+
+
+def test_paket_opens_the_unit_of_a_link(open_page, unit):
+    at = open_page("paket.py", tahun=str(YEAR), unit_kerja=unit["unit"])
+    assert not at.exception
+    assert at.selectbox(key="unit_kerja").value == unit["unit_id"]
+    assert f"Butir yang perlu diperbaiki: {unit['unit']}" in contents_titles(at)
+    at = open_page("paket.py", tahun=str(YEAR), unit_kerja="Dinas yang tidak ada")
+    assert not at.exception and at.selectbox(key="unit_kerja").value is None
+    assert any("unit_kerja" in i.value and "keseluruhan" in i.value for i in at.info)
+
+
+def screens_of(pack, key: str) -> list[tuple[int, tuple[int, ...] | None]]:
+    """(screen number, rows) of a section's screens (screen 1 is the title; screen n shows slide n + 1)."""
+    return [(n, rows) for n, (k, _, rows) in enumerate(deck.screens(pack), start=2) if k == key]
+
+
+def test_presentasi_shows_the_unit_steps_then_their_table(open_page, packs, unit):
+    pack = packs["unit"]
+    (chart_screen, chart_rows), *table_screens = screens_of(pack, "butir")
+    assert chart_rows is None and table_screens
+    at = open_page("presentasi.py", tahun=str(YEAR), unit_kerja=unit["unit"], slide=str(chart_screen))
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    assert [(m.label, m.value) for m in at.metric] == [(markdown_text(k), v) for k, v in pack.section("butir").figures]
+    shown = []
+    for n, _ in table_screens:
+        at = open_page("presentasi.py", tahun=str(YEAR), unit_kerja=unit["unit"], slide=str(n))
+        assert not at.exception and not at.get("plotly_chart")
+        assert at.header[0].value.endswith(markdown_text(slide_table.MORE))
+        shown += list(at.table[0].value["Langkah"])
+    assert shown == [str(r) for r in range(1, ITEMS_SHOWN + 1)]
+
+
+def test_presentasi_shows_the_peers_as_the_slides_do(open_page, packs):
+    pack = packs["provinsi"]
+    frame = pack.tables["teladan"].frame
+    shown = []
+    for n, rows in screens_of(pack, "teladan"):
+        at = open_page("presentasi.py", tahun=str(YEAR), slide=str(n))
+        assert not at.exception
+        assert at.header[0].value.startswith("Yang dilakukan unit teladan")
+        units = list(at.table[0].value[markdown_text("Unit kerja")])
+        assert units == [markdown_text(u) for u in frame["unit"].iloc[list(rows)]]
+        shown += units
+    assert shown == [markdown_text(u) for u in frame["unit"]]
+    ((n, _),) = screens_of(pack, "butir")[:1]
+    at = open_page("presentasi.py", tahun=str(YEAR), slide=str(n))  # the province's items: a chart screen
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_presentasi_says_when_there_are_no_item_answers(open_page, packs):
+    pack = packs["kosong"]
+    for key in ("butir", "teladan"):
+        ((n, _),) = screens_of(pack, key)
+        at = open_page("presentasi.py", tahun=str(EMPTY_YEAR), slide=str(n))
+        assert not at.exception and not at.get("plotly_chart")
+        assert any(i.value == pack.section(key).empty for i in at.info)

@@ -1,6 +1,7 @@
-"""Paket rapat: the meeting pack of one selection (the first province learns, the second is visited),
-a list of what it holds, and — when asked — the PowerPoint deck (native charts, speaker notes) and
-the Excel workbook (selection and sources first, one sheet per table) to download.
+"""Paket rapat: the meeting pack of one selection (the first province learns, the second is visited;
+optionally one unit of the first, whose own LKE answers the sections by question then follow), a list
+of what it holds, and — when asked — the PowerPoint deck (native charts, speaker notes) and the Excel
+workbook (selection and sources first, one sheet per table) to download.
 
 The files are built only after the button is pressed and are cached per selection and warehouse
 version, so choosing filters stays fast."""
@@ -23,7 +24,8 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-selection = model.Selection(tuple(provinces), year, stage, scope, predicate)
+unit_id = ui.meeting_unit_filter(wh, provinces[0], year, stage, scope, "Unit kerja (untuk butir yang perlu diperbaiki)")
+selection = model.Selection(tuple(provinces), year, stage, scope, predicate, unit_id)
 pack = cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)

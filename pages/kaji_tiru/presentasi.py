@@ -4,8 +4,9 @@ the order of the PowerPoint deck, large type and little chrome. Screen n is slid
 screen with the same rows, and the sources its rows cite are listed under it.
 
 The screen number is in the URL (`?slide=3`), the selection in the same URL keys as the other pages
-(provinsi, tahun, tahap, predikat, cakupan), so a link opens the meeting where it was left. The
-filters sit in a collapsed expander; the charts are the dashboard's own, enlarged."""
+(provinsi, tahun, tahap, predikat, cakupan) and the learning unit in Paket rapat's (`unit_kerja`), so a
+link opens the meeting where it was left. The filters sit in a collapsed expander; the charts are the
+dashboard's own, enlarged, with the key figures a slide shows beside its chart above it."""
 
 import streamlit as st
 
@@ -39,12 +40,17 @@ wh = ui.warehouse()
 with st.expander("Pilihan rapat", icon=":material/tune:"):
     provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
     year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
+    unit_id = (
+        ui.meeting_unit_filter(wh, provinces[0], year, stage, scope, "Unit kerja (untuk butir yang perlu diperbaiki)")
+        if provinces
+        else None
+    )
     st.markdown("Keluar dari mode presentasi: [Paket rapat](paket) · [Ringkasan](ringkasan)")
 if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-pack = cached_pack(wh, model.Selection(tuple(provinces), year, stage, scope, predicate))
+pack = cached_pack(wh, model.Selection(tuple(provinces), year, stage, scope, predicate, unit_id))
 planned = deck.cached_screens(pack)
 count = len(planned) + 1  # a title screen, then one screen per slide of the sections
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
@@ -62,12 +68,15 @@ with screen:
     else:
         key, title, rows = planned[slide - 2]
         section = pack.section(key)
-        figure = screens.screen_chart(pack, section, title)
+        figure = screens.screen_chart(pack, section, title, rows)
         if figure is None:  # a chart carries the section title itself, in the same large type
             st.header(markdown_text(title))
         if section.empty:
             ui.empty_notice(section.empty)
         elif figure is not None:
+            if section.figures:  # the key figures the slide shows beside its chart
+                for column, (label, value) in zip(st.columns(len(section.figures)), section.figures, strict=True):
+                    column.metric(markdown_text(label), value)
             ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
         elif key == "sumber":
             facts = screens.screen_facts(pack)
