@@ -11,13 +11,11 @@ section says so and points to the sections by sub-area and by area. Slides short
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from zi.meeting import chart_data, notes
 from zi.meeting.cells import shortened
-from zi.meeting.model import Section, Selection, Table
+from zi.meeting.model import Learner, Section, Selection, Table
 from zi.meeting.notes import NoteContext, threshold_text
 from zi.present.labels import conditions_text, number
 from zi.query import items
@@ -34,26 +32,10 @@ SURVEY_NOTE = "IPAK dan IPKP adalah hasil survei, bukan jawaban unit: tidak masu
 ELSEWHERE = "lihat juga bagian Prioritas perbaikan (per sub-area) dan Belajar dari siapa (per area)"
 
 
-@dataclass(frozen=True)
-class Learner:
-    """Who learns: the first province as a whole, or one of its units (its name, kind and total at the stage)."""
-
-    province: int
-    province_name: str
-    unit_id: str | None = None
-    unit: str | None = None
-    jenis: str | None = None
-    total: float | None = None
-
-    @property
-    def name(self) -> str:
-        return self.unit or self.province_name
-
-
 def improvement(
     wh: Warehouse, sel: Selection, ctx: NoteContext, learner: Learner, shown: int, standing: tuple[float | None, int | None]
 ) -> tuple[Table, Section]:
-    """ "Butir yang perlu diperbaiki": the table (every step or item; slides show the first `shown`), and its
+    """The section "Butir yang perlu diperbaiki": the table (every step or item; slides show the first `shown`), and its
     section with the bar chart of the points gained, the key figures and the notes. `standing`: the
     province's mean total and assessed units at the stage (the summary's), for the province's figures."""
     title = f"Butir yang perlu diperbaiki: {learner.name}"
@@ -201,7 +183,7 @@ def _province_items(
 
 
 def exemplars(wh: Warehouse, sel: Selection, ctx: NoteContext, learner: Learner) -> tuple[Table, Section]:
-    """ "Yang dilakukan unit teladan": for the learner's weakest items, the units that answered them fully,
+    """The section "Yang dilakukan unit teladan": for the learner's weakest items, the units that answered them fully,
     with what they wrote (the table: every suggestion; slides shorten the texts), and its section."""
     codes = items.weakest_codes(wh, sel.year, sel.stage, sel.predicate, sel.scope, learner.province, learner.unit_id)
     peers = (
@@ -258,7 +240,7 @@ def exemplars(wh: Warehouse, sel: Selection, ctx: NoteContext, learner: Learner)
     return table, Section(
         "teladan",
         "Yang dilakukan unit teladan",
-        table.caption + " Teks lengkap di lembar Excel.",
+        table.caption + ("" if empty else " Teks lengkap di lembar Excel."),
         ("teladan",),
         None,
         notes.exemplar_notes(ctx, codes, peers) if empty is None else (),

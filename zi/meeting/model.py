@@ -38,6 +38,22 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class Learner:
+    """Who learns: the first province as a whole, or one of its units (its name, kind and total at the stage)."""
+
+    province: int
+    province_name: str
+    unit_id: str | None = None
+    unit: str | None = None
+    jenis: str | None = None
+    total: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.unit or self.province_name
+
+
+@dataclass(frozen=True)
 class Table:
     """One table of the pack: the query result in meeting order, with the columns to show."""
 
@@ -51,6 +67,10 @@ class Table:
     brief: dict[str, str] | None = None  # what a slide or a screen shows, where the sheet shows `columns`
     cites: str | None = None  # a column of sources: slides and screens write [1], [2] … and list them below
     slide_rows: int | None = None  # the first rows slides and screens show (None: all); the sheet shows every row
+
+    def __post_init__(self):
+        # Rows numbered from 0 in meeting order: a slide's rows are positions in this frame.
+        object.__setattr__(self, "frame", self.frame.reset_index(drop=True))
 
     def cited_header(self) -> str | None:
         """The header of the cited column as a slide or a screen shows it."""
