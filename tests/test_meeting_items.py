@@ -142,6 +142,7 @@ def test_the_unit_steps_are_the_query_result(packs, sample_wh, unit):
     pd.testing.assert_frame_equal(table.frame[list(expected.columns)], expected)
     assert pack.section("butir").title == f"Butir yang perlu diperbaiki: {unit['unit']}"
     assert pack.unit_total == pytest.approx(unit["total"])
+    assert dict(pack.facts)["Unit kerja (prioritas dan butir LKE)"] == unit["unit"]
     shown = cells.brief(table)
     assert list(shown["Langkah"]) == [str(r) for r in range(1, ITEMS_SHOWN + 1)]
     top = expected.head(ITEMS_SHOWN)

@@ -41,7 +41,7 @@ def facts(
         ("Tahap penilaian", stage_label(sel.stage)),
         ("Cakupan", SCOPE_LABELS.get(sel.scope, sel.scope)),
         ("Predikat sasaran", PREDICATE_LABELS.get(sel.predicate, sel.predicate)),
-        ("Unit kerja (prioritas)", unit_name or "Semua unit provinsi A"),
+        ("Unit kerja (prioritas dan butir LKE)", unit_name or "Semua unit provinsi A"),
         (
             f"Ambang nilai total ({rubric_label(rubric)})",
             ", ".join(f"{p} {number(v, 2)}" for p, v in ctx.totals.items()) or "belum dikonfirmasi",
