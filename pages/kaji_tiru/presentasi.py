@@ -74,10 +74,10 @@ with screen:
         if section.empty:
             ui.empty_notice(section.empty)
         elif figure is not None:
+            ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
             if section.figures:  # the key figures the slide shows beside its chart
                 for column, (label, value) in zip(st.columns(len(section.figures)), section.figures, strict=True):
                     column.metric(markdown_text(label), value)
-            ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
         elif key == "sumber":
             facts = screens.screen_facts(pack)
             st.table(facts if rows is None else facts.iloc[list(rows)], hide_index=True)

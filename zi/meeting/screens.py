@@ -69,6 +69,11 @@ def screen_chart(pack: MeetingPack, section: Section, title: str, rows: Sequence
     figure = screen_figure(pack, section)
     if figure is None:
         return None
+    if section.key == "butir" and pack.unit_total is not None:
+        # The steps' labels stand at 45° under the bars: the legend moves below them.
+        return charts.presentation(figure, title, height=780).update_layout(
+            legend={"y": -0.72, "yanchor": "top"}, margin={"b": 300}
+        )
     if section.key != "area":
         return charts.presentation(figure, title)
     rubric = load_rules().rubric_for_year(pack.selection.year)
