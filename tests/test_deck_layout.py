@@ -23,8 +23,8 @@ from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from zi.domain.rules import load_rules
-from zi.meeting import deck, layout, sheet_print, slide_parts, slide_table, workbook
-from zi.meeting import pack as meeting
+from zi.meeting import cells, deck, layout, model, screens, sheet_print, slide_parts, slide_table, workbook
+from zi.meeting.pack import build_pack
 from zi.present.labels import CONDITION_LABELS, PREDICATE_LABELS
 from zi.query import queries
 from zi.query.db import Warehouse
@@ -50,16 +50,11 @@ def sample_wh(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def packs(sample_wh) -> dict[str, meeting.MeetingPack]:
-    found = {
-        name: meeting.build_pack(sample_wh, meeting.Selection(codes, 2025, "TPI", scope))
-        for name, (codes, scope) in PAIRS.items()
-    }
+def packs(sample_wh) -> dict[str, model.MeetingPack]:
+    found = {name: build_pack(sample_wh, model.Selection(codes, 2025, "TPI", scope)) for name, (codes, scope) in PAIRS.items()}
     units = queries.gap_units(sample_wh, 2025, "TPI", "WBK", "provinsi", [62])
     longest = units.loc[units["unit"].str.len().idxmax()]
-    found["unit_panjang"] = meeting.build_pack(
-        sample_wh, meeting.Selection([62, 32], 2025, "TPI", "provinsi", unit_id=longest["unit_id"])
-    )
+    found["unit_panjang"] = build_pack(sample_wh, model.Selection([62, 32], 2025, "TPI", "provinsi", unit_id=longest["unit_id"]))
     assert len(longest["unit"]) > 60  # a long name: the title must still fit
     return found
 
@@ -87,7 +82,7 @@ def test_measured_text_is_never_narrower_than_the_font_draws_it(packs, bold):
         str(v)
         for p in packs.values()
         for t in p.tables.values()
-        for v in [*meeting.brief(t).to_numpy().ravel(), *meeting.brief(t).columns]
+        for v in [*cells.brief(t).to_numpy().ravel(), *cells.brief(t).columns]
     }
     for text in texts:
         for line in text.split("\n"):
@@ -179,7 +174,7 @@ def test_slide_numbers_follow_the_plan(packs, decks):
     pack, drawn = packs["kalteng_jabar"], decks["kalteng_jabar"]
     numbers = deck.slide_numbers(pack)
     assert [n for key in (s.key for s in pack.sections) for n in numbers[key]] == list(range(3, len(drawn.slides) + 1))
-    contents = meeting.contents(pack, numbers)
+    contents = model.contents(pack, numbers)
     first = {row.Judul: row.Slide for row in contents.itertuples()}
     for section in pack.sections:
         shown = numbers[section.key]
@@ -207,11 +202,11 @@ def test_predicates_areas_and_rubrics_are_named(packs):
     pack = packs["kalteng_jabar"]
     assert set(pack.tables["pembanding"].frame["predicate"]) <= set(PREDICATE_LABELS.values())
     assert set(pack.tables["tren"].frame["rubric"]) <= {r.name for r in rules.rubrics.values()}
-    practices = meeting.brief(pack.tables["praktik"])
+    practices = cells.brief(pack.tables["praktik"])
     areas = {i.code: i.name for i in rules.indicators(rules.rubric_for_year(2025), "area")}
     for code, shown in zip(pack.tables["praktik"].frame["area"], practices["Area"], strict=True):
         assert shown == f"{code} · {areas[code]}"
-    differences = meeting.brief(pack.tables["selisih"])
+    differences = cells.brief(pack.tables["selisih"])
     assert list(differences["Area"]) == [f"{code} · {areas[code]}" for code in pack.tables["selisih"].frame["area"]]
 
 
@@ -244,7 +239,7 @@ def test_practices_slide_cites_the_public_report_once(decks, packs):
 
 def test_screen_rows_number_the_sources_as_the_slide_does(packs):
     table = packs["kalteng_jabar"].tables["praktik"]
-    shown, sources = meeting.screen_rows(table)
+    shown, sources = screens.screen_rows(table)
     assert set(shown["Sumber"]) == {r"\[1\]"}
     assert len(sources) == 1 and "KaltengTerkini" in sources[0]
 

@@ -22,8 +22,8 @@ from pptx.util import Emu
 from streamlit.testing.v1 import AppTest
 
 from zi.domain.rules import AREAS, load_rules
-from zi.meeting import deck, slide_table, workbook
-from zi.meeting import pack as meeting
+from zi.meeting import chart_data, deck, model, screens, slide_table, workbook
+from zi.meeting.pack import ITEMS_SHOWN, build_pack
 from zi.present.labels import SAMPLE_NOTICE, item_label, markdown_text, number, percent
 from zi.query import queries
 from zi.query.db import Warehouse
@@ -80,18 +80,18 @@ def plain_wh(tmp_path_factory):
     wh.close()
 
 
-def selection(year: int = 2024, **kwargs) -> meeting.Selection:
-    return meeting.Selection([KALTENG, JABAR], year, "TPI", "provinsi", **kwargs)
+def selection(year: int = 2024, **kwargs) -> model.Selection:
+    return model.Selection([KALTENG, JABAR], year, "TPI", "provinsi", **kwargs)
 
 
 @pytest.fixture(scope="module")
 def pack(sample_wh):
-    return meeting.build_pack(sample_wh, selection())
+    return build_pack(sample_wh, selection())
 
 
 @pytest.fixture(scope="module")
 def plain_pack(plain_wh):
-    return meeting.build_pack(plain_wh, selection())
+    return build_pack(plain_wh, selection())
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def plain_slides(plain_pack):
     return Presentation(io.BytesIO(deck.build_deck(plain_pack)))
 
 
-def section_slides(slides, pack) -> list[tuple[object, meeting.Section]]:
+def section_slides(slides, pack) -> list[tuple[object, model.Section]]:
     """(slide, section) for every slide after the agenda, as the deck's plan lays them out (a long
     table takes more than one slide)."""
     pages = deck.plan(pack)[1:]
@@ -150,7 +150,9 @@ def test_pack_puts_the_learning_province_first_and_names_the_file(pack):
         "jarak",
         "unit_terdekat",
         "prioritas",
+        "butir",
         "belajar",
+        "teladan",
         "praktik",
         "sumber",
     ]
@@ -171,7 +173,7 @@ def test_thresholds_and_weakest_area_come_from_the_rules_and_the_queries(pack, s
 
 
 def test_a_year_without_data_for_the_learner_still_builds_everything(sample_wh):
-    empty = meeting.build_pack(sample_wh, selection(2018))  # the sample's Kalteng starts later
+    empty = build_pack(sample_wh, selection(2018))  # the sample's Kalteng starts later
     assert any(s.empty for s in empty.sections)
     assert Presentation(io.BytesIO(deck.build_deck(empty))).slides
     assert load_workbook(io.BytesIO(workbook.build_workbook(empty))).sheetnames[0] == workbook.FIRST_SHEET
@@ -180,8 +182,8 @@ def test_a_year_without_data_for_the_learner_still_builds_everything(sample_wh):
 def test_priorities_of_one_unit(sample_wh, pack):
     unit_id = pack.tables["unit_terdekat"].frame["unit_id"].iat[0]
     unit = pack.tables["unit_terdekat"].frame["unit"].iat[0]
-    one = meeting.build_pack(sample_wh, selection(unit_id=unit_id))
-    expected = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG], unit_id).head(meeting.ITEMS_SHOWN)
+    one = build_pack(sample_wh, selection(unit_id=unit_id))
+    expected = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG], unit_id).head(ITEMS_SHOWN)
     assert one.tables["prioritas"].frame["code"].tolist() == expected["code"].tolist()
     assert unit in one.section("prioritas").title
 
@@ -211,7 +213,7 @@ def chart_slides(slides, pack):
 def test_every_chart_is_native_and_holds_the_pack_data(slides, pack):
     found = list(chart_slides(slides, pack))
     assert [s.key for s, _ in found] == [s.key for s in pack.sections if s.chart]
-    assert len(found) == 4
+    assert len(found) == 5  # the sample's Kalteng has LKE answers for 2024: the items to improve have a chart too
     for section, chart in found:
         series = [s for plot in chart.plots for s in plot.series]
         assert [s.name for s in series] == [s.name for s in section.chart.series]
@@ -251,11 +253,11 @@ def test_chart_data_equals_the_query_results(slides, pack, sample_wh):
     distribution = queries.gap_distribution(sample_wh, 2024, "TPI", "WBK", "provinsi", codes).set_index("province")
     chart = charts_by_key["jarak"]
     assert [str(c) for c in chart.plots[0].categories] == ["Kalimantan Tengah", "Jawa Barat"]
-    for column, label in meeting.GAP_COLUMNS.items():
+    for column, label in chart_data.GAP_COLUMNS.items():
         if column != "unknown" or distribution[column].sum():
             assert list(series(chart, label).values) == [distribution.loc[p, column] for p in ("Kalimantan Tengah", "Jawa Barat")]
 
-    items = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG]).head(meeting.ITEMS_SHOWN)
+    items = queries.priority_items(sample_wh, 2024, "TPI", "WBK", "provinsi", [KALTENG]).head(ITEMS_SHOWN)
     chart = charts_by_key["prioritas"]
     assert [str(c).split(" · ")[0] for c in chart.plots[0].categories] == items["code"].tolist()
     assert all(close(a, b) for a, b in zip(chart.plots[0].series[0].values, items["recoverable"], strict=True))
@@ -311,7 +313,7 @@ def test_formula_like_names_stay_text_in_the_deck(plain_slides, plain_pack):
 def test_screen_tables_show_markdown_as_text(plain_pack):
     practices = plain_pack.tables["praktik"]
     assert MARKDOWN_PRACTICE in set(practices.frame["practice"])
-    shown = meeting.screen_table(practices)
+    shown = screens.screen_table(practices)
     assert markdown_text(MARKDOWN_PRACTICE) in set(shown[markdown_text("Praktik")])
     assert MARKDOWN_PRACTICE not in set(shown[markdown_text("Praktik")])
 

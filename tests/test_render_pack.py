@@ -1,10 +1,11 @@
 """The meeting deck as the room sees it: rendered headlessly (LibreOffice Impress to PDF, `pdftoppm`
 to PNG) and read back from the PDF's text boxes (`pdftotext -bbox`).
 
-For two selections of the bundled sample (Kalimantan Tengah learns from Jawa Barat, 2025, TPI,
-pemprov, Menuju WBK; Jawa Timur from DKI Jakarta with kab/kota), on every slide: nothing lies below
-the footer's top or beyond the slide, no two words are drawn over each other, and no number of a
-table cell is broken across lines. LibreOffice starts once for both decks (its start-up is the
+For three selections of the bundled sample (Kalimantan Tengah learns from Jawa Barat, 2025, TPI,
+pemprov, Menuju WBK, as a province and for its unit with LKE answers and the longest name; Jawa Timur
+from DKI Jakarta with kab/kota), on every slide: nothing lies below the footer's top or beyond the
+slide, no two words are drawn over each other, and no number of a table cell is broken across lines;
+on the slides of the LKE's questions every word of a table cell or a chart's category is drawn whole. LibreOffice starts once for both decks (its start-up is the
 slow part). The PNGs are left in tests/artifacts/deck/ for a person to look at.
 
 Needs the Debian packages libreoffice-impress-nogui (soffice) and poppler-utils (pdftoppm,
@@ -20,7 +21,7 @@ import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from zi.meeting import deck, slide_parts
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, slide_parts
+from zi.meeting.pack import build_pack
+from zi.query import items, queries
 from zi.query.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +44,12 @@ pytestmark = pytest.mark.skipif(
     reason="rendering the deck needs LibreOffice Impress (Debian: libreoffice-impress-nogui) and poppler-utils (pdftoppm, pdftotext)",
 )
 SELECTIONS = {
-    "kalteng_jabar": meeting.Selection([62, 32], 2025, "TPI", "provinsi", "WBK"),
-    "jatim_dki": meeting.Selection([35, 31], 2025, "TPI", "semua", "WBK"),
+    "kalteng_jabar": model.Selection([62, 32], 2025, "TPI", "provinsi", "WBK"),
+    "jatim_dki": model.Selection([35, 31], 2025, "TPI", "semua", "WBK"),
 }
+UNIT_DECK = "kalteng_unit"  # the first selection for one unit, chosen from the data in the fixture
+DECKS = [*SELECTIONS, UNIT_DECK]
+ITEM_SECTIONS = ("butir", "teladan")
 EPSILON = 0.5  # points: rounding in the PDF's coordinates
 
 
@@ -59,7 +64,7 @@ class Word:
 
 @dataclass(frozen=True)
 class Rendered:
-    pack: meeting.MeetingPack
+    pack: model.MeetingPack
     slides: Presentation
     pages: list[tuple[float, float, list[Word]]]  # width, height, words of each PDF page
     pngs: list[Path]
@@ -73,7 +78,13 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
     assert code == 0, out
     wh = Warehouse.open(db)
     try:
-        packs = {name: meeting.build_pack(wh, selection) for name, selection in SELECTIONS.items()}
+        selections = dict(SELECTIONS)
+        # Its unit with LKE answers and the longest name: two long titles, the longest agenda.
+        units = queries.unit_totals(wh, 2025, "TPI", "provinsi", [62])
+        units = units[[not items.unit_answers(wh, u, 2025).empty for u in units["unit_id"]]]
+        longest = units.loc[units["unit"].str.len().idxmax(), "unit_id"]
+        selections[UNIT_DECK] = replace(SELECTIONS["kalteng_jabar"], unit_id=longest)
+        packs = {name: build_pack(wh, selection) for name, selection in selections.items()}
     finally:
         wh.close()
     files = {}
@@ -128,7 +139,7 @@ def slides_and_pages(result: Rendered):
     return zip(result.slides.slides, result.pages, strict=True)
 
 
-@pytest.mark.parametrize("name", list(SELECTIONS))
+@pytest.mark.parametrize("name", DECKS)
 def test_every_slide_is_rendered_as_a_16_9_picture(rendered, name):
     result = rendered[name]
     assert len(result.pngs) == len(result.slides.slides)
@@ -139,7 +150,7 @@ def test_every_slide_is_rendered_as_a_16_9_picture(rendered, name):
             assert inked > 0.005 * image.width * image.height, png.name  # something is drawn on it
 
 
-@pytest.mark.parametrize("name", list(SELECTIONS))
+@pytest.mark.parametrize("name", DECKS)
 def test_nothing_lies_below_the_footer_top_or_beyond_the_slide(rendered, name):
     footer_top = Emu(slide_parts.FOOTER_TOP).pt
     for number, (slide, (width, height, words)) in enumerate(slides_and_pages(rendered[name]), start=1):
@@ -155,7 +166,7 @@ def test_nothing_lies_below_the_footer_top_or_beyond_the_slide(rendered, name):
         assert collections.Counter(footer) == collections.Counter(expected), number  # only the footer is down there
 
 
-@pytest.mark.parametrize("name", list(SELECTIONS))
+@pytest.mark.parametrize("name", DECKS)
 def test_no_two_words_are_drawn_over_each_other(rendered, name):
     for number, (_, (_, _, words)) in enumerate(slides_and_pages(rendered[name]), start=1):
         for i, a in enumerate(words):
@@ -165,7 +176,7 @@ def test_no_two_words_are_drawn_over_each_other(rendered, name):
                 assert not (same_line and overlap > 1.0), (number, a, b)
 
 
-@pytest.mark.parametrize("name", list(SELECTIONS))
+@pytest.mark.parametrize("name", DECKS)
 def test_no_table_cell_breaks_a_number_across_lines(rendered, name):
     """Every word of a table cell that holds a digit is drawn whole: a number broken over two lines
     would come out of the PDF as two words (`74,` and `59`)."""
@@ -185,3 +196,29 @@ def test_no_table_cell_breaks_a_number_across_lines(rendered, name):
         assert not missing, (number, dict(missing))
         checked += sum(wanted.values())
     assert checked > 100  # the decks do have numbers in their tables
+
+
+@pytest.mark.parametrize("name", ["kalteng_jabar", UNIT_DECK])  # Jawa Timur has no LKE answers in the sample
+def test_the_slides_of_the_lke_questions_show_every_word(rendered, name):
+    """Every word of the table cells and the chart categories on the slides of "Butir yang perlu
+    diperbaiki" and "Yang dilakukan unit teladan" is in the PDF, whole: none cut off, hidden or broken."""
+    result = rendered[name]
+    numbers = deck.slide_numbers(result.pack)
+    shown = [n for key in ITEM_SECTIONS for n in numbers[key]]
+    assert len(shown) > len(ITEM_SECTIONS)  # the sample's sections take more slides than one each
+    for number in shown:
+        slide, (_, _, words) = result.slides.slides[number - 1], result.pages[number - 1]
+        wanted = collections.Counter(
+            token
+            for shape in slide.shapes
+            for text in (
+                [cell.text for row in shape.table.rows for cell in row.cells]
+                if shape.has_table
+                else [str(c) for plot in shape.chart.plots for c in plot.categories]
+                if shape.has_chart
+                else []
+            )
+            for token in text.split()
+        )
+        missing = wanted - collections.Counter(w.text for w in words)
+        assert not missing, (number, dict(missing))

@@ -1,14 +1,15 @@
-"""Paket rapat: the meeting pack of one selection (the first province learns, the second is visited),
-a list of what it holds, and — when asked — the PowerPoint deck (native charts, speaker notes) and
-the Excel workbook (selection and sources first, one sheet per table) to download.
+"""Paket rapat: the meeting pack of one selection (the first province learns, the second is visited;
+optionally one unit of the first, whose own LKE answers the sections by question then follow), a list
+of what it holds, and — when asked — the PowerPoint deck (native charts, speaker notes) and the Excel
+workbook (selection and sources first, one sheet per table) to download.
 
 The files are built only after the button is pressed and are cached per selection and warehouse
 version, so choosing filters stays fast."""
 
 import streamlit as st
 
-from zi.meeting import deck, workbook
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, workbook
+from zi.meeting.pack import cached_pack
 from zi.present import ui
 from zi.present.labels import markdown_text
 
@@ -23,11 +24,12 @@ if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-selection = meeting.Selection(tuple(provinces), year, stage, scope, predicate)
-pack = meeting.cached_pack(wh, selection)
+unit_id = ui.meeting_unit_filter(wh, provinces[0], year, stage, scope, "Unit kerja (untuk butir yang perlu diperbaiki)")
+selection = model.Selection(tuple(provinces), year, stage, scope, predicate, unit_id)
+pack = cached_pack(wh, selection)
 st.subheader(markdown_text(pack.subtitle))
 st.caption(pack.detail)
-st.dataframe(meeting.contents(pack, deck.cached_slide_numbers(pack)), hide_index=True, key="isi_paket")
+st.dataframe(model.contents(pack, deck.cached_slide_numbers(pack)), hide_index=True, key="isi_paket")
 st.caption(
     "Grafik di PowerPoint adalah grafik asli (datanya ikut tersimpan dan dapat disunting); catatan pembicara memuat "
     "angka kunci setiap slide; tabel yang panjang berlanjut ke slide berikutnya. Urutan yang sama tampil di halaman "

@@ -4,13 +4,14 @@ the order of the PowerPoint deck, large type and little chrome. Screen n is slid
 screen with the same rows, and the sources its rows cite are listed under it.
 
 The screen number is in the URL (`?slide=3`), the selection in the same URL keys as the other pages
-(provinsi, tahun, tahap, predikat, cakupan), so a link opens the meeting where it was left. The
-filters sit in a collapsed expander; the charts are the dashboard's own, enlarged."""
+(provinsi, tahun, tahap, predikat, cakupan) and the learning unit in Paket rapat's (`unit_kerja`), so a
+link opens the meeting where it was left. The filters sit in a collapsed expander; the charts are the
+dashboard's own, enlarged, with the key figures a slide shows beside its chart above it."""
 
 import streamlit as st
 
-from zi.meeting import deck
-from zi.meeting import pack as meeting
+from zi.meeting import deck, model, screens
+from zi.meeting.pack import cached_pack
 from zi.present import ui
 from zi.present.labels import SAMPLE_NOTICE, markdown_text
 
@@ -39,14 +40,19 @@ wh = ui.warehouse()
 with st.expander("Pilihan rapat", icon=":material/tune:"):
     provinces = ui.province_filter(wh, label="Provinsi (pertama: yang belajar; kedua: yang dikunjungi)")
     year, stage, predicate, scope = ui.year_stage_predicate_scope(wh)
+    unit_id = (
+        ui.meeting_unit_filter(wh, provinces[0], year, stage, scope, "Unit kerja (untuk butir yang perlu diperbaiki)")
+        if provinces
+        else None
+    )
     st.markdown("Keluar dari mode presentasi: [Paket rapat](paket) · [Ringkasan](ringkasan)")
 if len(provinces) < 2:
     ui.empty_notice("Pilih dua provinsi atau lebih di *Pilihan rapat*: provinsi pertama belajar dari provinsi kedua.")
     st.stop()
 
-pack = meeting.cached_pack(wh, meeting.Selection(tuple(provinces), year, stage, scope, predicate))
-screens = deck.cached_screens(pack)
-count = len(screens) + 1  # a title screen, then one screen per slide of the sections
+pack = cached_pack(wh, model.Selection(tuple(provinces), year, stage, scope, predicate, unit_id))
+planned = deck.cached_screens(pack)
+count = len(planned) + 1  # a title screen, then one screen per slide of the sections
 ui.notice_if_invalid("slide", [str(n) for n in range(1, count + 1)], "menampilkan layar pertama")
 screen = st.container()
 slide = st.pagination(count, key="slide", bind="query-params", max_visible_pages=count, width="stretch")
@@ -58,23 +64,26 @@ with screen:
         st.subheader(pack.detail)
         if pack.sample:
             st.warning(SAMPLE_NOTICE, icon=":material/science:")
-        st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(meeting.agenda(pack), start=1)))
+        st.markdown("\n".join(f"{number}. {markdown_text(title)}" for number, title in enumerate(model.agenda(pack), start=1)))
     else:
-        key, title, rows = screens[slide - 2]
+        key, title, rows = planned[slide - 2]
         section = pack.section(key)
-        figure = meeting.screen_chart(pack, section, title)
+        figure = screens.screen_chart(pack, section, title, rows)
         if figure is None:  # a chart carries the section title itself, in the same large type
             st.header(markdown_text(title))
         if section.empty:
             ui.empty_notice(section.empty)
         elif figure is not None:
             ui.show_chart(figure, "presentasi", key, year, stage, "-".join(pack.names.values()))
+            if section.figures:  # the key figures the slide shows beside its chart
+                for column, (label, value) in zip(st.columns(len(section.figures)), section.figures, strict=True):
+                    column.metric(markdown_text(label), value)
         elif key == "sumber":
-            facts = meeting.screen_facts(pack)
+            facts = screens.screen_facts(pack)
             st.table(facts if rows is None else facts.iloc[list(rows)], hide_index=True)
         else:
             for table in section.tables:
-                shown, sources = meeting.screen_rows(pack.tables[table], rows)
+                shown, sources = screens.screen_rows(pack.tables[table], rows)
                 st.table(shown, hide_index=True)
                 for source in sources:
                     st.caption(source)

@@ -19,10 +19,12 @@ from dataclasses import replace
 import streamlit as st
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
+from zi.meeting import layout
+from zi.meeting.cells import brief, cell_text, display
 from zi.meeting.deck_charts import add_chart
-from zi.meeting.pack import SAMPLE_MARK, MeetingPack, Section, brief, cell_text, display, facts_frame, pack_cache_key
+from zi.meeting.model import SAMPLE_MARK, MeetingPack, Section, facts_frame, pack_cache_key
 from zi.meeting.slide_parts import (
     BODY_BOTTOM,
     BODY_WIDTH,
@@ -30,6 +32,8 @@ from zi.meeting.slide_parts import (
     FOOTER_TOP,
     HEIGHT,
     INK,
+    INSET_X,
+    INSET_Y,
     MARGIN,
     MUTED,
     WARNING,
@@ -40,10 +44,12 @@ from zi.meeting.slide_parts import (
     style,
     text_box,
 )
-from zi.meeting.slide_table import Page, table_pages
+from zi.meeting.slide_table import MORE, Page, table_pages
 from zi.present.labels import SAMPLE_NOTICE
 
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5  # of python-pptx's default template
+FIGURES_WIDTH = Inches(3.6)  # key figures beside a chart
+AGENDA_SIZES, AGENDA_SPACING = (22, 20, 18, 16), 8  # points: the agenda's type, largest first, and the space after an item
 
 
 def build_deck(pack: MeetingPack) -> bytes:
@@ -127,13 +133,22 @@ def _title_slide(deck, pack: MeetingPack, count: int) -> None:
 
 
 def _agenda(slide, top: int, pack: MeetingPack) -> None:
-    box = text_box(slide, "", MARGIN, top, BODY_WIDTH, BODY_BOTTOM - top, 22, INK)
+    """The sections as a numbered list, at the largest size at which the list ends above the footer
+    (a long unit name in two titles takes two more lines)."""
+    lines = [f"{i}. {section.title}" for i, section in enumerate(pack.sections, start=1)]
+    room = Emu(BODY_WIDTH - 2 * INSET_X).pt
+    height = Emu(BODY_BOTTOM - top - 2 * INSET_Y).pt
+    size = next(
+        (s for s in AGENDA_SIZES if sum(layout.text_height(line, room, s, spacing=AGENDA_SPACING) for line in lines) <= height),
+        AGENDA_SIZES[-1],
+    )
+    box = text_box(slide, "", MARGIN, top, BODY_WIDTH, BODY_BOTTOM - top, size, INK)
     frame = box.text_frame
-    for i, section in enumerate(pack.sections, start=1):
-        paragraph = frame.paragraphs[0] if i == 1 else frame.add_paragraph()
-        paragraph.text = f"{i}. {section.title}"
-        paragraph.space_after = Pt(8)
-        font(paragraph.runs[0].font, 22, INK)
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.space_after = Pt(AGENDA_SPACING)
+        font(paragraph.runs[0].font, size, INK)
 
 
 def _words(text: str) -> Callable[[object, int], None]:
@@ -202,12 +217,50 @@ def _chart_only(pack: MeetingPack, section: Section) -> list[Page]:
     return [Page(section.title, section.caption, chart, section.notes)]
 
 
+def _chart_then_table(pack: MeetingPack, section: Section) -> list[Page]:
+    """The chart on a slide of its own with the section's key figures beside it, then its table on the
+    slides after it (titled "(lanjutan)": they continue the section): a table of questions needs the
+    slide's whole width."""
+    chart_data = section.chart
+    assert chart_data is not None  # a section that is not empty has its chart (lke_items)
+    width = BODY_WIDTH - FIGURES_WIDTH - Inches(0.3) if section.figures else BODY_WIDTH
+
+    def chart(slide, top: int) -> None:
+        add_chart(slide, chart_data, MARGIN, top, width, BODY_BOTTOM - top)
+        if section.figures:
+            _figures(slide, top, section.figures)
+
+    (key,) = section.tables
+    table = pack.tables[key]
+    rows = table_pages(section.title, table.caption, (), brief(table))
+    # Every table slide continues the chart's (its body top is measured for the longer title already).
+    more = (f"Lanjutan dari slide sebelumnya: {section.title}.",)
+    rows = [replace(page, title=section.title + MORE, notes=more) for page in rows]
+    return [Page(section.title, section.caption, chart, section.notes), *rows]
+
+
+def _figures(slide, top: int, figures: tuple[tuple[str, str], ...]) -> None:
+    """Key figures one under the other, each a label over its value in large type."""
+    box = text_box(slide, "", WIDTH - MARGIN - FIGURES_WIDTH, top, FIGURES_WIDTH, BODY_BOTTOM - top, 14, MUTED)
+    frame = box.text_frame
+    for i, (label, value) in enumerate(figures):
+        for j, (text, size, colour, bold) in enumerate([(label, 14, MUTED, False), (value, 30, INK, True)]):
+            paragraph = frame.paragraphs[0] if i == j == 0 else frame.add_paragraph()
+            paragraph.text = text
+            paragraph.space_after = Pt(16 if j == 1 else 0)
+            font(paragraph.runs[0].font, size, colour, bold)
+
+
 def _nearest(pack: MeetingPack, section: Section) -> list[Page]:
     return table_pages(section.title, section.caption, section.notes, display(pack.tables["unit_terdekat"]))
 
 
 def _peers(pack: MeetingPack, section: Section) -> list[Page]:
     return table_pages(section.title, section.caption, section.notes, brief(pack.tables["pembanding"]))
+
+
+def _exemplars(pack: MeetingPack, section: Section) -> list[Page]:
+    return table_pages(section.title, section.caption, section.notes, brief(pack.tables["teladan"]))
 
 
 def _practices(pack: MeetingPack, section: Section) -> list[Page]:
@@ -239,10 +292,15 @@ RENDER: dict[str, Callable[[MeetingPack, Section], list[Page]]] = {
     "jarak": _chart_only,
     "unit_terdekat": _nearest,
     "prioritas": _chart_only,
+    "butir": _chart_then_table,
     "belajar": _peers,
+    "teladan": _exemplars,
     "praktik": _practices,
     "sumber": _sources,
 }
+# The sections whose chart has a slide of its own, their table the slides after it: Mode presentasi
+# shows the chart on the first of their screens and the table on the others.
+CHART_THEN_TABLE = frozenset(key for key, render in RENDER.items() if render is _chart_then_table)
 
 
 # -- footer ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 
 from zi.meeting.layout import FONT
-from zi.meeting.pack import ChartData
+from zi.meeting.model import ChartData
 from zi.present.charts import PROVINCE_COLOURS, REFERENCE_COLOUR
 from zi.present.labels import GAP_GROUPS
 

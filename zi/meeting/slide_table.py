@@ -16,7 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from zi.meeting import layout
-from zi.meeting.pack import cite
+from zi.meeting.cells import cite
 from zi.meeting.slide_parts import BODY_BOTTOM, BODY_WIDTH, INK, INSET_X, MARGIN, MUTED, WHITE, body_top, font, text_box
 
 CITE_SIZE = layout.MIN_SIZE

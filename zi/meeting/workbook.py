@@ -21,7 +21,7 @@ import streamlit as st
 import xlsxwriter
 
 from zi.meeting import sheet_print
-from zi.meeting.pack import SAMPLE_MARK, SOURCE_COLUMNS, MeetingPack, Table, pack_cache_key
+from zi.meeting.model import SAMPLE_MARK, SOURCE_COLUMNS, MeetingPack, Table, pack_cache_key
 from zi.present.exports import FORMULA_TRIGGERS
 from zi.present.labels import SAMPLE_NOTICE
 

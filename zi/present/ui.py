@@ -22,7 +22,6 @@ from zi.desk import auth
 from zi.domain.rules import DATA_DIR, STAGES
 from zi.present.exports import csv_for_excel, slug
 from zi.present.labels import COLUMN_LABELS, SAMPLE_NOTICE, STAGE_LABELS, markdown_text, moment_text
-from zi.present.labels import date_text as date_text  # zi.meeting.pack takes it from here
 from zi.query import dataset, queries
 from zi.query.db import Warehouse, file_version
 
@@ -33,6 +32,7 @@ DEFAULT_PROVINCES = (62, 32)  # the kaji tiru of December 2024: Kalimantan Tenga
 PROVINCES_KEY = "provinsi"  # widget and URL key of several provinces (a list of codes)
 PROVINCE_KEY = "provinsi_unit"  # ... of one province (a code): Profil, Prioritas, Belajar, Simulasi
 CHOSEN_PROVINCE = "provinsi_unit_terakhir"  # session: the last one chosen there, for the next such page
+MEETING_UNIT_KEY = "unit_kerja"  # widget and URL key of the learning unit of Paket rapat and Mode presentasi
 SCOPES = {"Pemprov saja": "provinsi", "Dengan kab/kota": "semua"}
 IMAGE_FORMATS = ("png", "svg")
 HIGHLIGHT = "background-color: #fff3cd"  # a row to notice (an answer the TPI changed): a light amber
@@ -234,6 +234,33 @@ def scope_filter(key: str = "cakupan") -> str:
         help="Perangkat daerah pemerintah provinsi saja, atau juga kabupaten/kota di provinsi itu",
     )
     return SCOPES[chosen]
+
+
+def meeting_unit_filter(wh: Warehouse, province: int, year: int, stage: str, scope: str, label: str) -> str | None:
+    """One unit of `province` scored at `stage` in `year`, or None for the province as a whole (URL key
+    `unit_kerja`, shared by Paket rapat and Mode presentasi, so the meeting's unit travels between them
+    and in a link). A unit named like one of another instansi is shown with its instansi, so every
+    label (what the URL holds) names one unit; a unit the new choice of province or year lacks falls
+    back to the province."""
+    units = queries.unit_totals(wh, year, stage, scope, [province])
+    repeated = set(units.loc[units["unit"].duplicated(keep=False), "unit"])
+    labels: dict[str | None, str] = {
+        None: "Provinsi secara keseluruhan",
+        **{
+            row.unit_id: f"{row.unit} ({row.instansi})" if row.unit in repeated else row.unit
+            for row in units.sort_values("unit").itertuples()
+        },
+    }
+    notice_if_invalid(MEETING_UNIT_KEY, list(labels.values()), "memakai provinsi secara keseluruhan")
+    return st.selectbox(
+        label,
+        list(labels),
+        format_func=labels.__getitem__,
+        key=MEETING_UNIT_KEY,
+        bind="query-params",
+        help="Satu unit provinsi pertama: langkah perbaikan per butir LKE unit itu, unit teladan untuk butirnya, serta "
+        "prioritas dan unit pembanding untuk unit itu. Tanpa pilihan: provinsi pertama secara keseluruhan.",
+    )
 
 
 def year_stage_scope(wh: Warehouse) -> tuple[int, str, str]:
