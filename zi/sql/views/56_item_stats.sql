@@ -1,9 +1,11 @@
 -- item_stats: the LKE item by item per province, instansi level, year and stage: how many units answered it,
 -- how many fully (value 1), and the sum of their values (so any set of provinces and levels adds up).
+-- Sums go through DECIMAL: a parallel sum of doubles depends on the order threads meet, so two equal loads would
+-- store different last digits; nine decimals keep every value and make the sum exact.
 CREATE OR REPLACE VIEW item_stats AS
 SELECT a.province_code, u.instansi_level, a.year, a.stage, a.kode,
        count(a.nilai)::INTEGER AS units, count(*) FILTER (WHERE a.nilai >= 1)::INTEGER AS full_units,
-       sum(a.nilai) AS value_sum
+       sum(a.nilai::DECIMAL(18, 9))::DOUBLE AS value_sum
 FROM lke a JOIN units u USING (province_code, instansi_key, unit_key)
 WHERE a.nilai IS NOT NULL
 GROUP BY ALL;
@@ -23,11 +25,11 @@ SELECT p.province_code, u.instansi_level, p.year, p.kode,
        count(p.tpi - p.sa)::INTEGER AS sa_tpi_units,
        count(*) FILTER (WHERE p.tpi < p.sa)::INTEGER AS tpi_lowered,
        count(*) FILTER (WHERE p.tpi > p.sa)::INTEGER AS tpi_raised,
-       sum(p.tpi - p.sa) AS tpi_change,
+       sum((p.tpi - p.sa)::DECIMAL(18, 9))::DOUBLE AS tpi_change,
        count(p.tpn - p.tpi)::INTEGER AS tpi_tpn_units,
        count(*) FILTER (WHERE p.tpn < p.tpi)::INTEGER AS tpn_lowered,
        count(*) FILTER (WHERE p.tpn > p.tpi)::INTEGER AS tpn_raised,
-       sum(p.tpn - p.tpi) AS tpn_change
+       sum((p.tpn - p.tpi)::DECIMAL(18, 9))::DOUBLE AS tpn_change
 FROM paired p JOIN units u USING (province_code, instansi_key, unit_key)
 GROUP BY ALL
 HAVING sa_tpi_units > 0 OR tpi_tpn_units > 0;
@@ -51,7 +53,8 @@ best AS (
     SELECT f.kode, f.year, f.stage, f.province_code,
            max_by({instansi_key: f.instansi_key, unit_key: f.unit_key, unit_id: u.unit_id, jenis_unit: sc.jenis_unit,
                    has_note: f.has_note, has_evidence: f.has_evidence, total: sc.total, predikat: sc.predikat},
-                  {note: f.has_note, evidence: f.has_evidence, predicate: sc.predikat IS NOT NULL, total: sc.total},
+                  {note: f.has_note, evidence: f.has_evidence, predicate: sc.predikat IS NOT NULL, total: sc.total,
+                   unit: u.unit_id},  -- the id last: equal units are kept the same way on every load
                   (SELECT max(value::INTEGER) FROM meta WHERE key = 'peers_kept')) AS units
     FROM full_answers f
     JOIN units u USING (province_code, instansi_key, unit_key)
