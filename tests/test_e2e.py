@@ -291,8 +291,9 @@ def test_bad_link_falls_back_with_a_notice(page, server):
         assert any(f"Nilai tautan '{key}' tidak dikenal ({value})" in a for a in texts), texts
     assert "TPI" in checked_buttons(page)
     assert query(page) == {}, page.url  # the bad values are dropped from the link
-    # the default view is drawn: its charts, and the section of the table below them
-    assert page.get_by_test_id("stPlotlyChart").count() == 4
+    # the default view is drawn: its four charts and the items' (the bundled data has LKE answers), and the
+    # section of the table below them
+    assert page.get_by_test_id("stPlotlyChart").count() == 5
     assert page.get_by_test_id("stExpander").filter(has_text="Selisih capaian per area").count() == 1
 
 

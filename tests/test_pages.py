@@ -368,10 +368,17 @@ def test_ringkasan_csv_download(navigate, fixture_db, downloads):
 DIFF = "Selisih Jawa Barat − Kalimantan Tengah"
 
 
+def no_items(stage: str, year: int) -> str:
+    """What Bandingkan says under its item heading when no province has LKE answers (the fixture has none)."""
+    return (
+        f"Perbandingan per butir perlu jawaban LKE per butir ({stage} {year}) dari dua provinsi atau lebih; yang ada: belum ada."
+    )
+
+
 def test_bandingkan_default_view(open_page, fixture_db):
     at = open_page(fixture_db, "bandingkan")
     no_exception(at)
-    assert infos(at) == []
+    assert infos(at) == [no_items("TPI", 2024)]
     # the tables wait below the charts until their sections are opened: nothing of them is sent before
     assert [e.label for e in at.expander] == ["Selisih capaian per area (poin persentase dari bobot)", "Nilai setiap unit kerja"]
     assert len(at.dataframe) == 0 and len(at.get("plotly_chart")) == 4
@@ -401,11 +408,11 @@ def test_bandingkan_widgets_change_the_view(open_page, fixture_db):
     at.multiselect(key="provinsi").set_value([32, 51]).run()
     no_exception(at)
     # Bali has no 2024 row: said, and left out of the chart and the table
-    assert infos(at) == ["1 provinsi terpilih belum punya nilai TPI pada 2024; tidak tampil di grafik."]
+    assert infos(at) == ["1 provinsi terpilih belum punya nilai TPI pada 2024; tidak tampil di grafik.", no_items("TPI", 2024)]
     assert [t["name"] for t in chart(at, "Capaian per area perubahan")["data"]] == [JABAR, "Rata-rata terpilih"]
     at.selectbox(key="tahun").set_value(2023).run()
     no_exception(at)
-    assert infos(at) == []
+    assert infos(at) == [no_items("TPI", 2023)]
     diff = table(at, "Selisih Bali − Jawa Barat")
     # 2023 TPI: Jabar (80 % + 70 %) / 2 = 75 % on every area, Bali 50 %: -25 points everywhere
     assert diff["Selisih Bali − Jawa Barat"].round(6).tolist() == [-25.0] * 6
