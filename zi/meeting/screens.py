@@ -70,9 +70,10 @@ def screen_chart(pack: MeetingPack, section: Section, title: str, rows: Sequence
     if figure is None:
         return None
     if section.key == "butir" and pack.unit_total is not None:
-        # The steps' labels stand at 45° under the bars: the legend moves below them.
+        # The steps' labels stand slanted under the bars, the legend at the figure's bottom edge below them
+        # (steps_chart); at the screen's type size they need more room.
         return charts.presentation(figure, title, height=780).update_layout(
-            legend={"y": -0.72, "yanchor": "top"}, margin={"b": 300}
+            legend={"yref": "container", "y": 0, "yanchor": "bottom"}, margin={"b": 300}
         )
     if section.key != "area":
         return charts.presentation(figure, title)

@@ -58,23 +58,26 @@ def steps_chart(steps: pd.DataFrame, start_total: float, target: float | None, s
         },
         xaxis={"categoryorder": "array", "categoryarray": labels, "tickangle": -45},
     )
-    return _layout(fig, "Langkah perbaikan per butir: poin tiap langkah dan nilai total", stage, "Poin", height=520)
+    _layout(fig, "Langkah perbaikan per butir: poin tiap langkah dan nilai total", stage, "Poin", height=640)
+    # The steps' labels stand slanted under the bars: the legend goes to the figure's bottom edge, below them.
+    return fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"}, margin={"b": 220})
 
 
 def _total_line(fig: go.Figure, target: float) -> None:
-    """The predicate's minimum total on the right (total) axis."""
+    """The predicate's minimum total on the right (total) axis, labelled at the right end under the line: on the
+    left the first (largest) bar would cover it, above it the totals' last points."""
     fig.add_shape(
         type="line", xref="paper", x0=0, x1=1, yref="y2", y0=target, y1=target, line={"dash": "dash", "color": REFERENCE_COLOUR}
     )
     fig.add_annotation(
         xref="paper",
-        x=0,
+        x=1,
         yref="y2",
         y=target,
         text=f"ambang {number(target, 0)}",
         showarrow=False,
-        xanchor="left",
-        yanchor="bottom",
+        xanchor="right",
+        yanchor="top",
     )
 
 
