@@ -100,7 +100,8 @@ else:
     chosen = answers[answers["bagian"] == "hasil"] if part == "Hasil" else answers[answers["area"] == part]
     fields = ("jawaban", "nilai", "catatan", "bukti") if with_notes else ("jawaban", "nilai")
     ui.show_table(
-        chosen[["kode", "sub_area_name", "pertanyaan", *(f"{s}_{f}" for s in given for f in fields), "tpi_changed"]],
+        # the answers right after the question (in view without scrolling sideways), the sub-area after them
+        chosen[["kode", "pertanyaan", *(f"{s}_{f}" for s in given for f in fields), "sub_area_name", "tpi_changed"]],
         ("profil_butir", labels[unit_id], year, part),
         columns=answer_labels(given) | {"tpi_changed": "Diubah TPI"},
         highlight="tpi_changed",
@@ -109,7 +110,7 @@ else:
         with section:
             moved = changed.assign(change=changed["TPI_poin"] - changed["SA_poin"])
             ui.show_table(
-                moved[["kode", "sub_area_name", "pertanyaan", "SA_jawaban", "TPI_jawaban", "change", "TPI_catatan"]],
+                moved[["kode", "pertanyaan", "SA_jawaban", "TPI_jawaban", "change", "TPI_catatan", "sub_area_name"]],
                 ("profil_diubah_tpi", labels[unit_id], year),
                 columns=answer_labels(given) | {"change": "Perubahan poin"},
             )

@@ -81,23 +81,25 @@ else:
         f"Butir terlemah: {', '.join(codes)} ({'langkah pertama menuju ' + predicate + ' di Prioritas perbaikan' if unit_id else 'poin rata-rata terbesar yang belum diraih'}). "
         f"Unit yang menjawab penuh pada {stage} {year}, provinsi lain lebih dulu; 'Yang dilakukan' adalah catatan penilaian mandiri unit itu sendiri."
     )
+    if unanswered := [code for code in codes if code not in set(item_peers["kode"])]:
+        st.caption(f"Belum ada unit lain yang menjawab penuh pada {stage} {year}: {', '.join(unanswered)}.")
     shown = item_peers.assign(
         profil=[profile_link(p.province, p.unit, p.instansi, p.year) for p in item_peers.itertuples()],
     )
     ui.show_table(
-        shown[
+        shown[  # who and what they did first, in view without scrolling sideways; the question after
             [
                 "kode",
-                "pertanyaan",
                 "province",
                 "unit",
-                "year",
-                "jawaban",
                 "catatan",
                 "bukti",
+                "jawaban",
                 "catatan_penilai",
                 "reason",
                 "profil",
+                "pertanyaan",
+                "year",
             ]
         ],
         ("belajar_butir", labels[unit_id], year, stage),

@@ -86,12 +86,12 @@ ui.show_table(
         [
             "province",
             "kode",
-            "sub_area_name",
             "pertanyaan",
             "sa_tpi_units",
             "tpi_lowered_pct",
             "tpi_raised_pct",
             "tpi_change_points",
+            "sub_area_name",
         ]
     ],
     ("kalibrasi_butir", years[year]),
@@ -115,12 +115,12 @@ elif section := ui.on_demand(f"TPI dibanding TPN per butir ({len(tpn)})", "kalib
                 [
                     "province",
                     "kode",
-                    "sub_area_name",
                     "pertanyaan",
                     "tpi_tpn_units",
                     "tpn_lowered_pct",
                     "tpn_raised_pct",
                     "tpn_change_points",
+                    "sub_area_name",
                 ]
             ],
             ("kalibrasi_butir_tpn", years[year]),

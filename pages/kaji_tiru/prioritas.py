@@ -59,7 +59,7 @@ if unit_id is not None:
         )
         shown = steps.assign(lifts=[conditions_text(lifts, rubric) for lifts in steps["lifts"]])
         ui.show_table(
-            shown[["rank", "kode", "sub_area_name", "pertanyaan", "before", "after", "gain", "lifts", "total", "failing"]],
+            shown[["rank", "kode", "pertanyaan", "before", "after", "gain", "lifts", "total", "failing", "sub_area_name"]],
             ("prioritas_butir", labels[unit_id], predicate, year, stage),
             columns={
                 "rank": "Langkah",
@@ -84,7 +84,7 @@ else:
             f"Poin rata-rata per unit bila butir dijawab penuh (bobot butir × rata-rata kekurangan nilainya). {SURVEY_NOTE}"
         )
         ui.show_table(
-            gaps[["kode", "sub_area_name", "pertanyaan", "units", "full_units", "full_pct", "mean_value", "recoverable"]],
+            gaps[["kode", "pertanyaan", "units", "full_units", "full_pct", "mean_value", "recoverable", "sub_area_name"]],
             ("prioritas_butir_provinsi", predicate, year, stage),
             columns={
                 "units": "Unit",

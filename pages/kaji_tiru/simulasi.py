@@ -69,6 +69,8 @@ else:
         sheet,
         hide_index=True,
         disabled=["kode", "sub_area_name", "pertanyaan", "pilihan", "awal"],
+        # the answer to change right after its question, in view without scrolling sideways
+        column_order=["kode", "pertanyaan", "pilihan", "awal", "jawaban", "sub_area_name"],
         column_config={
             "kode": "Kode",
             "sub_area_name": "Sub-area",
