@@ -2,7 +2,8 @@
 
 Helpers are plain functions (importable from here) and are also offered as session-scoped fixtures,
 so hypothesis tests can use them without the function-scoped-fixture health check. Every input file
-is written by a test from a few readable lines; no fixture depends on generated sample data.
+is written by a test from a few readable lines; one fixture, `sample_wh`, is the bundled sample's
+warehouse (built once per session) for the tests of what a meeting makes of realistic data.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if str(ROOT) not in sys.path:  # `pytest` run from anywhere still imports etl an
 
 from etl.__main__ import main  # noqa: E402
 from zi.domain.rules import load_rules  # noqa: E402
+from zi.query.db import Warehouse  # noqa: E402
 
 # Columns of a 90/2021 rekap row, and one valid row per rubric that tests copy and change.
 # 90/2021: pengungkit 6+5+8+8+12+8 = 47, hasil 16+4+15 = 35, total 82.
@@ -125,6 +127,17 @@ def load_fixture():
 @pytest.fixture(scope="session", name="query")
 def query_fixture():
     return query
+
+
+@pytest.fixture(scope="session")
+def sample_wh(tmp_path_factory):
+    """The bundled sample and the seed practices loaded through the ETL, opened read-only as the dashboard does."""
+    db = tmp_path_factory.mktemp("sample") / "zi.duckdb"
+    code, out = load([ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv"], db)
+    assert code == 0, out
+    wh = Warehouse.open(db)
+    yield wh
+    wh.close()
 
 
 @pytest.fixture

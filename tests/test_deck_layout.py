@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import load
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
@@ -27,7 +26,6 @@ from zi.meeting import cells, deck, layout, model, screens, sheet_print, slide_p
 from zi.meeting.pack import build_pack
 from zi.present.labels import CONDITION_LABELS, PREDICATE_LABELS
 from zi.query import queries
-from zi.query.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = Path("/usr/share/fonts/truetype/liberation2")  # Debian fonts-liberation2: Arial's metrics
@@ -37,16 +35,6 @@ PAIRS = {
     "jatim_dki": ([35, 31], "semua"),
     "empat_provinsi": ([62, 32, 35, 31], "provinsi"),  # three differences beside the area chart
 }
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory):
-    db = tmp_path_factory.mktemp("tata_letak") / "zi.duckdb"
-    code, out = load([ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv"], db)
-    assert code == 0, out
-    wh = Warehouse.open(db)
-    yield wh
-    wh.close()
 
 
 @pytest.fixture(scope="module")

@@ -36,16 +36,6 @@ MARKDOWN_PRACTICE = "[klik](https://x.example) rapat"
 
 # -- warehouses and packs ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory):
-    db = tmp_path_factory.mktemp("paket_sample") / "zi.duckdb"
-    code, out = load([ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv"], db)
-    assert code == 0, out
-    wh = Warehouse.open(db)
-    yield wh
-    wh.close()
-
-
-@pytest.fixture(scope="module")
 def plain_wh(tmp_path_factory):
     """Not sample data; a Kalteng unit named like a formula, a Jabar unit and a practice too."""
     folder = tmp_path_factory.mktemp("paket_plain")

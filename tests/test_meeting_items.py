@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import load
 from openpyxl import load_workbook
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
@@ -28,22 +27,11 @@ from zi.meeting import cells, deck, lke_items, model, slide_table, workbook
 from zi.meeting.pack import ITEMS_SHOWN, build_pack
 from zi.present.labels import markdown_text, number
 from zi.query import items, queries
-from zi.query.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 KALTENG, JABAR = 62, 32
 YEAR, STAGE, SCOPE, PREDICATE = 2025, "TPI", "provinsi", "WBK"
 EMPTY_YEAR = 2023  # the sample's LKE files start in 2024
-
-
-@pytest.fixture(scope="module")
-def sample_wh(tmp_path_factory):
-    db = tmp_path_factory.mktemp("paket_butir") / "zi.duckdb"
-    code, out = load([ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv"], db)
-    assert code == 0, out
-    wh = Warehouse.open(db)
-    yield wh
-    wh.close()
 
 
 @pytest.fixture(scope="module")
