@@ -89,13 +89,7 @@ def _unit_steps(wh, sel: Selection, ctx: NoteContext, learner: Learner, shown: i
         slide_rows=shown,
     )
     if steps.empty:
-        return table, Section(
-            "butir",
-            title,
-            table.caption,
-            ("butir",),
-            empty=f"{learner.name} belum punya jawaban LKE per butir untuk {sel.stage} {sel.year}; {ELSEWHERE}.",
-        )
+        return table, _without_answers(table, title, learner, sel)
     top = frame.head(shown)
     start = float(learner.total) if learner.total is not None else float(top["total"].iat[0] - top["gain"].iat[0])
     target = ctx.totals.get(sel.predicate)
@@ -152,13 +146,7 @@ def _province_items(
         slide_rows=shown,
     )
     if gaps.empty:
-        return table, Section(
-            "butir",
-            title,
-            table.caption,
-            ("butir",),
-            empty=f"{learner.name} belum punya jawaban LKE per butir untuk {sel.stage} {sel.year}; {ELSEWHERE}.",
-        )
+        return table, _without_answers(table, title, learner, sel)
     top = frame.head(shown)
     mean_total, assessed = standing
     gain = float(top["recoverable"].sum())
@@ -252,3 +240,14 @@ def _weakest_text(codes: list[str], predicate: str, unit: bool) -> str:
     """Which items the peers are for, and why those (as Belajar dari siapa says it)."""
     why = f"langkah pertama menuju {predicate}" if unit else "poin rata-rata terbesar yang belum diraih"
     return f"Butir {', '.join(codes)} ({why})" if codes else f"Butir terlemah ({why})"
+
+
+def _without_answers(table: Table, title: str, learner: Learner, sel: Selection) -> Section:
+    """The items' section where the learner has no LKE answers for the selection: says so, points elsewhere."""
+    return Section(
+        "butir",
+        title,
+        table.caption,
+        ("butir",),
+        empty=f"{learner.name} belum punya jawaban LKE per butir untuk {sel.stage} {sel.year}; {ELSEWHERE}.",
+    )
