@@ -9,6 +9,7 @@ AppTest drives the pages in this process; the ETL runs in a child process as it 
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import stat
 import tomllib
@@ -170,6 +171,25 @@ def test_riwayat_shows_the_ledger_and_what_a_load_changed(desk_db, tmp_path):
     assert changed[["Unit kerja", "Kolom", "Nilai lama", "Nilai baru", "File lama", "File baru"]].values.tolist() == [
         ["Inspektorat", "MP", "6", "7", "awal.csv", "dua.csv"]
     ]
+
+
+def test_riwayat_lists_the_first_files_and_replaced_rows_of_a_large_load_and_counts_them_all(desk_db, tmp_path, monkeypatch):
+    """A national LKE load has 20,000 files and replaces tens of thousands of rows: the page lists the first
+    `preview_max_rows` of each (here 1) and says how many there are."""
+    capped = copy.copy(load_rules())
+    capped.limits = {**capped.limits, "preview_max_rows": 1}
+    monkeypatch.setattr("zi.query.queries.load_rules", lambda: capped)
+    for name, unit in (("satu.csv", "Inspektorat"), ("dua.csv", "Bappeda")):
+        write_csv(tmp_path / "muatan", name, f"{HEADER_90}\n62,{unit},2023,TPI,7,5,8,8,12,8,16,4,15\n")
+    assert load(tmp_path / "muatan", desk_db)[0] == 0
+    at = page(RIWAYAT)
+    no_errors(at)
+    files, changed = frames(at)[1:3]  # nothing added: both rows replace one
+    assert files["File"].tolist() == ["dua.csv"]
+    assert changed[["Unit kerja", "Kolom", "Nilai lama", "Nilai baru"]].values.tolist() == [["Bappeda", "MP", "6", "7"]]
+    said = [m.value for m in at.markdown]
+    assert "**File dan hash** (2; 1 pertama ditampilkan)" in said
+    assert "**Nilai rekap yang diganti (lama → baru)** (2 baris; 1 pertama ditampilkan)" in said
 
 
 def test_rollback_through_the_riwayat_page_needs_a_confirm_and_restores_the_scores(desk_db, tmp_path):

@@ -48,9 +48,12 @@ load_id = st.selectbox("Muatan", list(labels), format_func=labels.__getitem__, k
 
 files = queries.load_file_details(wh, load_id)
 if not files.empty:
-    st.markdown("**File dan hash**")
+    total_files = int(files["files_in_load"].iat[0])
+    st.markdown(
+        f"**File dan hash** ({total_files}" + (f"; {len(files)} pertama ditampilkan)" if total_files > len(files) else ")")
+    )
     ui.show_table(
-        load_report.history_files(files),
+        load_report.history_files(files.drop(columns="files_in_load")),
         ("riwayat_file", load_id),
         columns={
             "file_name": "File",
@@ -77,13 +80,20 @@ else:
         columns={"file_name": "File", "source_row": "Baris", "replaced_by_load": "Diganti oleh muatan"},
     )
 changes = queries.load_changes(wh, load_id)
+listed = changes[["unit_id", "year", "stage"]].drop_duplicates().shape[0]
+total_replaced = int(changes["keys_in_load"].iat[0]) if not changes.empty else 0
 st.markdown(
-    f"**Nilai rekap yang diganti (lama → baru)** ({changes[['unit_id', 'year', 'stage']].drop_duplicates().shape[0]} baris)"
+    f"**Nilai rekap yang diganti (lama → baru)** ({total_replaced} baris"
+    + (f"; {listed} pertama ditampilkan)" if total_replaced > listed else ")")
 )
 if changes.empty:
     st.caption("Tidak ada.")
 else:
-    ui.show_table(load_report.history_changes(changes), ("riwayat_diganti", load_id), columns=load_report.HISTORY_CHANGE_COLUMNS)
+    ui.show_table(
+        load_report.history_changes(changes.drop(columns="keys_in_load")),
+        ("riwayat_diganti", load_id),
+        columns=load_report.HISTORY_CHANGE_COLUMNS,
+    )
 
 st.subheader("Kembalikan ke versi sebelumnya")
 if ui.dataset_location():  # a replica serving a Parquet snapshot: the DuckDB file here is not what it shows

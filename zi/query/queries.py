@@ -190,7 +190,8 @@ def load_files(wh: Warehouse) -> pd.DataFrame:
 
 @cached
 def load_file_details(wh: Warehouse, load_id: int) -> pd.DataFrame:
-    return wh.query("load_file_details", load_id=int(load_id))
+    """The first `preview_max_rows` files of a load (column files_in_load: how many in all)."""
+    return wh.query("load_file_details", load_id=int(load_id), limit=int(load_rules().limits["preview_max_rows"]))
 
 
 @cached
@@ -206,49 +207,32 @@ LOAD_ORIGIN = ["load_id", "file_name", "source_row", "replaced_by_load", "side"]
 @cached
 def load_changes(wh: Warehouse, load_id: int) -> pd.DataFrame:
     """What one load replaced, one row per key and changed column: old -> new, and the file and row
-    each came from. A rollback's rows have no new side (`new` empty: the value it took out)."""
-    sides = wh.query("load_replaced", load_id=int(load_id))
-    columns = [
-        "unit_id",
-        "instansi",
-        "unit",
-        "year",
-        "stage",
-        "column",
-        "old",
-        "new",
-        "old_file",
-        "old_row",
-        "new_file",
-        "new_row",
-    ]
+    each came from, for the first `preview_max_rows` keys (column keys_in_load: how many in all). A
+    rollback's rows have no new side (`new` empty: the value it took out)."""
+    sides = wh.query("load_replaced", load_id=int(load_id), limit=int(load_rules().limits["preview_max_rows"]))
+    columns = ["unit_id", "instansi", "unit", "year", "stage", "column", "old", "new"]
+    columns += ["old_file", "old_row", "new_file", "new_row", "keys_in_load"]
     if sides.empty:
         return pd.DataFrame(columns=columns)
     old = sides[sides["side"] == "lama"].set_index(LOAD_KEY)
     new = sides[sides["side"] == "baru"].set_index(LOAD_KEY).reindex(old.index)
-    values = [c for c in sides.columns if c not in LOAD_KEY + LOAD_ORIGIN + ["instansi", "unit"]]
-    rows = []
-    for key in old.index:
-        before, after = old.loc[key], new.loc[key]
-        for column in values:
-            a, b = before[column], after[column]
-            if (pd.isna(a) and pd.isna(b)) or a == b:
-                continue
-            rows.append(
-                {
-                    **dict(zip(LOAD_KEY, key, strict=True)),
-                    "instansi": before["instansi"],
-                    "unit": before["unit"],
-                    "column": column,
-                    "old": a,
-                    "new": b,
-                    "old_file": before["file_name"],
-                    "old_row": before["source_row"],
-                    "new_file": after["file_name"],
-                    "new_row": after["source_row"],
-                }
-            )
-    return pd.DataFrame(rows, columns=columns)
+    values = [c for c in sides.columns if c not in LOAD_KEY + LOAD_ORIGIN + ["instansi", "unit", "keys_in_load"]]
+    # every key's values side by side, one row per key and column, in the keys' order and then the columns'
+    before, after = old[values].astype(object).stack(), new[values].astype(object).stack()
+    same = (before.isna() & after.isna()) | (before == after).fillna(False).astype(bool)
+    changed = pd.DataFrame({"old": before[~same], "new": after[~same]}).rename_axis([*LOAD_KEY, "column"]).reset_index()
+    origin = pd.DataFrame(
+        {
+            "instansi": old["instansi"],
+            "unit": old["unit"],
+            "old_file": old["file_name"],
+            "old_row": old["source_row"],
+            "new_file": new["file_name"],
+            "new_row": new["source_row"],
+            "keys_in_load": old["keys_in_load"],
+        }
+    ).reset_index()
+    return changed.merge(origin, on=LOAD_KEY, how="left")[columns]
 
 
 @cached

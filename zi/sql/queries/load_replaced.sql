@@ -2,10 +2,12 @@
 -- from value_history, with the file and row they had come from) and side 'baru' (what that load
 -- wrote, still current or since replaced). zi.query.queries.load_changes pairs them per changed column.
 -- A rollback writes no rows of its own: its keys have only the 'lama' side (the values it took out).
--- Params: $load_id.
-WITH old AS (
-    SELECT * EXCLUDE (replaced_at) FROM value_history WHERE replaced_by_load = $load_id
+-- At most $limit keys are listed (an LKE load replaces tens of thousands); keys_in_load counts them all.
+-- Params: $load_id, $limit.
+WITH replaced AS (
+    SELECT * EXCLUDE (replaced_at), count(*) OVER () AS keys_in_load FROM value_history WHERE replaced_by_load = $load_id
 ),
+old AS (SELECT * FROM replaced ORDER BY unit_id, year, stage LIMIT $limit),
 new AS (
     SELECT * FROM (
         SELECT * EXCLUDE (province_code, instansi_key, unit_key), NULL::INTEGER AS replaced_by_load
@@ -18,5 +20,5 @@ new AS (
 )
 SELECT 'lama' AS side, o.* FROM old o
 UNION ALL BY NAME
-SELECT 'baru' AS side, n.* FROM new n SEMI JOIN old o USING (unit_id, year, stage)
+SELECT 'baru' AS side, n.*, o.keys_in_load FROM new n JOIN old o USING (unit_id, year, stage)
 ORDER BY unit_id, year, stage, side;
