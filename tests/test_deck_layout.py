@@ -1,5 +1,5 @@
 """The meeting pack as the room sees it, without rendering: slide tables laid out from their content
-(`zi.meeting.layout`, `zi.meeting.slide_table.table_pages`), words instead of codes, public citations,
+(`zi.meeting.render.layout`, `zi.meeting.render.slide_table.table_pages`), words instead of codes, public citations,
 and the workbook's print settings. `tests/test_render_pack.py` renders the deck and checks the drawing.
 
 Packs of the bundled sample (built by the ETL): Kalimantan Tengah learns from Jawa Barat (2025, TPI,
@@ -22,8 +22,9 @@ from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from zi.domain.rules import load_rules
-from zi.meeting import cells, deck, layout, model, screens, sheet_print, slide_parts, slide_table, workbook
-from zi.meeting.pack import build_pack
+from zi.meeting.content import cells, model
+from zi.meeting.content.pack import build_pack
+from zi.meeting.render import deck, layout, screens, sheet_print, slide_parts, slide_table, workbook
 from zi.present.labels import CONDITION_LABELS, PREDICATE_LABELS
 from zi.query import queries
 

@@ -1,5 +1,5 @@
-"""The meeting pack: its assembly (`zi.meeting.pack`), the PowerPoint deck (`zi.meeting.deck`), the Excel workbook
-(`zi.meeting.workbook`), and the pages Paket rapat and Mode presentasi (AppTest).
+"""The meeting pack: its assembly (`zi.meeting.content.pack`), the PowerPoint deck (`zi.meeting.render.deck`), the Excel workbook
+(`zi.meeting.render.workbook`), and the pages Paket rapat and Mode presentasi (AppTest).
 
 The deck and the workbook are reopened with python-pptx and openpyxl, as a participant's Office
 would, and compared with the query layer's results. Two warehouses, built by the ETL: the bundled
@@ -22,8 +22,9 @@ from pptx.util import Emu
 from streamlit.testing.v1 import AppTest
 
 from zi.domain.rules import AREAS, load_rules
-from zi.meeting import chart_data, deck, model, screens, slide_table, workbook
-from zi.meeting.pack import ITEMS_SHOWN, build_pack
+from zi.meeting.content import chart_data, model
+from zi.meeting.content.pack import ITEMS_SHOWN, build_pack
+from zi.meeting.render import deck, screens, slide_table, workbook
 from zi.present.labels import SAMPLE_NOTICE, item_label, markdown_text, number, percent
 from zi.query import queries
 from zi.query.db import Warehouse

@@ -1,4 +1,4 @@
-"""The meeting pack down to the LKE's questions (`zi.meeting.lke_items`): the sections "Butir yang perlu
+"""The meeting pack down to the LKE's questions (`zi.meeting.content.lke_items`): the sections "Butir yang perlu
 diperbaiki" and "Yang dilakukan unit teladan" in the pack, the deck, the workbook, and on the pages Paket
 rapat and Mode presentasi (AppTest).
 
@@ -23,8 +23,9 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 from zi.domain.rules import load_rules
-from zi.meeting import cells, deck, lke_items, model, slide_table, workbook
-from zi.meeting.pack import ITEMS_SHOWN, build_pack
+from zi.meeting.content import cells, lke_items, model
+from zi.meeting.content.pack import ITEMS_SHOWN, build_pack
+from zi.meeting.render import deck, slide_table, workbook
 from zi.present.labels import markdown_text, number
 from zi.query import items, queries
 

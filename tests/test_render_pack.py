@@ -30,8 +30,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from zi.meeting import deck, model, slide_parts
-from zi.meeting.pack import build_pack
+from zi.meeting.content import model
+from zi.meeting.content.pack import build_pack
+from zi.meeting.render import deck, slide_parts
 from zi.query import items, queries
 from zi.query.db import Warehouse
 

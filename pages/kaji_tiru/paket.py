@@ -8,8 +8,9 @@ version, so choosing filters stays fast."""
 
 import streamlit as st
 
-from zi.meeting import deck, model, workbook
-from zi.meeting.pack import cached_pack
+from zi.meeting.content import model
+from zi.meeting.content.pack import cached_pack
+from zi.meeting.render import deck, workbook
 from zi.present import ui
 from zi.present.labels import markdown_text
 

@@ -10,8 +10,9 @@ dashboard's own, enlarged, with the key figures a slide shows beside its chart a
 
 import streamlit as st
 
-from zi.meeting import deck, model, screens
-from zi.meeting.pack import cached_pack
+from zi.meeting.content import model
+from zi.meeting.content.pack import cached_pack
+from zi.meeting.render import deck, screens
 from zi.present import ui
 from zi.present.labels import SAMPLE_NOTICE, markdown_text
 

@@ -1,1 +1,3 @@
-"""The kaji tiru meeting pack: one assembly (pack) rendered as PowerPoint (deck), Excel (workbook) and on screen."""
+"""The kaji tiru meeting pack, in two layers: `content` assembles what the pack says once (`content.pack`),
+`render` draws it as PowerPoint (`render.deck`), Excel (`render.workbook`) and the meeting-room screens
+(`render.screens`)."""

@@ -1,11 +1,11 @@
 """Paket rapat kaji tiru: one assembly of everything a kaji tiru meeting shows, for three renderers.
 
-`build_pack(wh, selection)` asks the query layer once and returns a `MeetingPack` (`zi.meeting.model`):
+`build_pack(wh, selection)` asks the query layer once and returns a `MeetingPack` (`zi.meeting.content.model`):
 the tables (each a DataFrame with a title, a short Indonesian caption and its column headers), the
-sections in meeting order with the data of their chart (`zi.meeting.chart_data`) and the key numbers for
-the speaker notes (`zi.meeting.notes`), the footer (data as of, source files, stage, sample flag) and the
-sources (`zi.meeting.sources`). The renderers — `zi.meeting.deck` (PowerPoint), `zi.meeting.workbook`
-(Excel) and the page Mode presentasi (`zi.meeting.screens`) — only arrange what is here and never query
+sections in meeting order with the data of their chart (`zi.meeting.content.chart_data`) and the key numbers for
+the speaker notes (`zi.meeting.content.notes`), the footer (data as of, source files, stage, sample flag) and the
+sources (`zi.meeting.content.sources`). The renderers — `zi.meeting.render.deck` (PowerPoint), `zi.meeting.render.workbook`
+(Excel) and the page Mode presentasi (`zi.meeting.render.screens`) — only arrange what is here and never query
 the warehouse, so the slide, the sheet and the screen of one selection always agree.
 
 Province A (the first chosen) is the one that learns, B (the second) the one visited; gaps,
@@ -19,8 +19,8 @@ from dataclasses import replace
 import streamlit as st
 
 from zi.domain.rules import load_rules
-from zi.meeting import learning, lke_items, notes, sources, standing
-from zi.meeting.model import Learner, MeetingPack, Section, Selection, Table
+from zi.meeting.content import learning, lke_items, notes, sources, standing
+from zi.meeting.content.model import Learner, MeetingPack, Section, Selection, Table
 from zi.present.labels import PREDICATE_LABELS, SCOPE_LABELS, date_text, stage_label
 from zi.query import queries
 from zi.query.db import Warehouse

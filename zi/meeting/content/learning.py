@@ -1,19 +1,19 @@
 """What the learner can do next, by sub-area and by area: how far its units are from the predicate (how
 many conditions each province's units miss, the learner's nearest units), which sub-areas to improve
 first, the units elsewhere strong in its weakest area, and the good practices recorded in their
-provinces; each as its table and its section (`zi.meeting.pack` puts them in meeting order). The same
-questions at the level of the LKE's items are `zi.meeting.lke_items`.
+provinces; each as its table and its section (`zi.meeting.content.pack` puts them in meeting order). The same
+questions at the level of the LKE's items are `zi.meeting.content.lke_items`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from zi.meeting import chart_data, notes
-from zi.meeting.chart_data import GAP_COLUMNS
-from zi.meeting.model import Learner, Section, Selection, Table
-from zi.meeting.notes import NoteContext
-from zi.meeting.standing import in_order
+from zi.meeting.content import chart_data, notes
+from zi.meeting.content.chart_data import GAP_COLUMNS
+from zi.meeting.content.model import Learner, Section, Selection, Table
+from zi.meeting.content.notes import NoteContext
+from zi.meeting.content.standing import in_order
 from zi.present.labels import PREDICATE_LABELS, conditions_text, item_label, predicate_label
 from zi.query import queries
 from zi.query.db import Warehouse

@@ -1,8 +1,8 @@
 """The meeting pack as data: what a kaji tiru meeting is about (`Selection`) and what it shows (`MeetingPack`:
 its `Table`s, its `Section`s in meeting order with their `ChartData`, the footer, the facts and the sources).
 
-`zi.meeting.pack` fills these from the query layer; the renderers — `zi.meeting.deck` (PowerPoint),
-`zi.meeting.workbook` (Excel) and the page Mode presentasi (`zi.meeting.screens`) — only read them, so
+`zi.meeting.content.pack` fills these from the query layer; the renderers — `zi.meeting.render.deck` (PowerPoint),
+`zi.meeting.render.workbook` (Excel) and the page Mode presentasi (`zi.meeting.render.screens`) — only read them, so
 nothing here queries the warehouse. The lists a renderer shows of the pack as a whole (the agenda, the
 facts, the contents) are here too: they read the pack and nothing else.
 """
@@ -162,7 +162,7 @@ def facts_frame(pack: MeetingPack) -> pd.DataFrame:
 
 def contents(pack: MeetingPack, slides: dict[str, list[int]] | None = None) -> pd.DataFrame:
     """What the pack holds, slide by slide (the deck opens with a title and an agenda slide).
-    `slides`: the slides each section takes in the deck (`zi.meeting.deck.slide_numbers`), where a
+    `slides`: the slides each section takes in the deck (`zi.meeting.render.deck.slide_numbers`), where a
     long table continues on a next slide; without it, one slide per section."""
     rows = [("1", pack.title, "teks", "–", pack.subtitle), ("2", "Agenda", "teks", "–", f"{len(pack.sections)} bahasan")]
     for slide, section in enumerate(pack.sections, start=3):

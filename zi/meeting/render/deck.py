@@ -6,7 +6,7 @@ for one slide continues on the next, titled "(lanjutan)"), so each footer can sa
 Mode presentasi can show the same screens. Every table slide goes through `slide_table.table_pages`,
 which lays the table out from its content: a new table slide is one call. Titles and captions are
 measured too (`slide_parts.heading`), and the body ends above the footer. Charts are native
-PowerPoint charts (`zi.meeting.deck_charts`). Every slide carries the footer (data as of, source
+PowerPoint charts (`zi.meeting.render.deck_charts`). Every slide carries the footer (data as of, source
 files, stage) and "DATA CONTOH" while sample data is shown; speaker notes hold the key numbers.
 """
 
@@ -21,11 +21,11 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from zi.meeting import layout
-from zi.meeting.cells import brief, cell_text, display
-from zi.meeting.deck_charts import add_chart
-from zi.meeting.model import SAMPLE_MARK, MeetingPack, Section, facts_frame, pack_cache_key
-from zi.meeting.slide_parts import (
+from zi.meeting.content.cells import brief, cell_text, display
+from zi.meeting.content.model import SAMPLE_MARK, MeetingPack, Section, facts_frame, pack_cache_key
+from zi.meeting.render import layout
+from zi.meeting.render.deck_charts import add_chart
+from zi.meeting.render.slide_parts import (
     BODY_BOTTOM,
     BODY_WIDTH,
     FOOTER_SIZE,
@@ -44,7 +44,7 @@ from zi.meeting.slide_parts import (
     style,
     text_box,
 )
-from zi.meeting.slide_table import MORE, Page, table_pages
+from zi.meeting.render.slide_table import MORE, Page, table_pages
 from zi.present.labels import SAMPLE_NOTICE
 
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5  # of python-pptx's default template

@@ -1,5 +1,5 @@
 """The speaker notes of the meeting pack: each section's key numbers as sentences a presenter reads out
-(decimal comma, the stage and year named), from the tables the assembly (`zi.meeting.pack`) built and a
+(decimal comma, the stage and year named), from the tables the assembly (`zi.meeting.content.pack`) built and a
 `NoteContext` of the selection. Slides carry them as notes; Mode presentasi leaves them out.
 """
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zi.meeting.model import SAMPLE_MARK
+from zi.meeting.content.model import SAMPLE_MARK
 from zi.present.labels import SAMPLE_NOTICE, date_text, item_label, number, percent, rubric_label
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zi.meeting import chart_data, notes
-from zi.meeting.cells import shortened
-from zi.meeting.model import Learner, Section, Selection, Table
-from zi.meeting.notes import NoteContext, threshold_text
+from zi.meeting.content import chart_data, notes
+from zi.meeting.content.cells import shortened
+from zi.meeting.content.model import Learner, Section, Selection, Table
+from zi.meeting.content.notes import NoteContext, threshold_text
 from zi.present.labels import conditions_text, number
 from zi.query import items
 from zi.query.db import Warehouse

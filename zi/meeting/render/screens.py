@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from zi.domain.rules import AREAS, load_rules
-from zi.meeting.cells import brief, cite
-from zi.meeting.deck import CHART_THEN_TABLE
-from zi.meeting.model import MeetingPack, Section, Table, facts_frame
+from zi.meeting.content.cells import brief, cite
+from zi.meeting.content.model import MeetingPack, Section, Table, facts_frame
+from zi.meeting.render.deck import CHART_THEN_TABLE
 from zi.present import charts, item_charts
 from zi.present.labels import item_name, markdown_text
 

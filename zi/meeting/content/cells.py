@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from zi.meeting.model import Table
+from zi.meeting.content.model import Table
 from zi.present.labels import date_text, number
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zi.meeting.cells import cell_text
-from zi.meeting.model import Selection
-from zi.meeting.notes import NoteContext
+from zi.meeting.content.cells import cell_text
+from zi.meeting.content.model import Selection
+from zi.meeting.content.notes import NoteContext
 from zi.present.labels import PREDICATE_LABELS, SAMPLE_NOTICE, SCOPE_LABELS, date_text, number, percent, rubric_label, stage_label
 from zi.query import queries
 from zi.query.db import Warehouse

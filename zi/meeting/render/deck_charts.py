@@ -16,8 +16,8 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 
-from zi.meeting.layout import FONT
-from zi.meeting.model import ChartData
+from zi.meeting.content.model import ChartData
+from zi.meeting.render.layout import FONT
 from zi.present.charts import PROVINCE_COLOURS, REFERENCE_COLOUR
 from zi.present.labels import GAP_GROUPS
 

@@ -1,6 +1,6 @@
 """Where the chosen provinces stand: the pack's summary (ranked among every province with data, and the
 averages), the areas (each province's achievement per area and the differences to the learner) and the
-trend of the total over the years, each as its tables and its section (`zi.meeting.pack` puts them in
+trend of the total over the years, each as its tables and its section (`zi.meeting.content.pack` puts them in
 meeting order). Provinces are in selection order, the learner first, so differences read "other minus A".
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from zi.domain.rules import AREAS
-from zi.meeting import chart_data, notes
-from zi.meeting.model import Section, Selection, Table
-from zi.meeting.notes import NoteContext
+from zi.meeting.content import chart_data, notes
+from zi.meeting.content.model import Section, Selection, Table
+from zi.meeting.content.notes import NoteContext
 from zi.present.labels import item_label, rubric_label, stage_label
 from zi.query import queries
 from zi.query.db import Warehouse

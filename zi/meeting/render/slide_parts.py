@@ -1,6 +1,6 @@
 """The parts every slide of the meeting deck is made of: the 16:9 geometry, the colours, the title
 and caption measured to their text (`heading`), text boxes and fonts. All text is set in
-`layout.FONT`, the font `zi.meeting.layout` measures, so what is measured is what is drawn.
+`layout.FONT`, the font `zi.meeting.render.layout` measures, so what is measured is what is drawn.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from zi.meeting import layout
+from zi.meeting.render import layout
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)

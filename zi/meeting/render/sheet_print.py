@@ -13,7 +13,7 @@ screen, LibreOffice and Excel show the same rows the paper does.
 
 from __future__ import annotations
 
-from zi.meeting import layout
+from zi.meeting.render import layout
 
 # Excel's column unit is the width of a digit of the default font plus padding; the workbook's default
 # font is Arial 10 (7 pixels a digit), and a row of it is 12,75 points high.

@@ -1,5 +1,5 @@
 """The one table slide of the meeting deck: `table_pages` lays a table of text out from its content
-(`zi.meeting.layout`) and returns the slides it takes, each a `Page` the deck draws. A table too long
+(`zi.meeting.render.layout`) and returns the slides it takes, each a `Page` the deck draws. A table too long
 for one slide continues on the next, titled "(lanjutan)" and repeating the header; a column of
 sources is cited as [1], [2] … with the sources under the table. A new table slide is one call:
 `table_pages(section.title, section.caption, section.notes, brief(pack.tables[key]))`.
@@ -15,9 +15,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from zi.meeting import layout
-from zi.meeting.cells import cite
-from zi.meeting.slide_parts import BODY_BOTTOM, BODY_WIDTH, INK, INSET_X, MARGIN, MUTED, WHITE, body_top, font, text_box
+from zi.meeting.content.cells import cite
+from zi.meeting.render import layout
+from zi.meeting.render.slide_parts import BODY_BOTTOM, BODY_WIDTH, INK, INSET_X, MARGIN, MUTED, WHITE, body_top, font, text_box
 
 CITE_SIZE = layout.MIN_SIZE
 MORE = " (lanjutan)"

@@ -6,7 +6,7 @@ workbook is opened with `strings_to_formulas` and `strings_to_urls` off and ever
 with `write_string`, so a unit named `=HYPERLINK(...)` is shown, never run. Text that would start a
 formula also gets Excel's quote prefix, so editing the cell later does not turn it into one.
 
-Every sheet prints as it shows (`zi.meeting.sheet_print`): landscape pages at the page's width, the
+Every sheet prints as it shows (`zi.meeting.render.sheet_print`): landscape pages at the page's width, the
 header row on every page, long text wrapped in rows as tall as their lines.
 """
 
@@ -20,8 +20,8 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
-from zi.meeting import sheet_print
-from zi.meeting.model import SAMPLE_MARK, SOURCE_COLUMNS, MeetingPack, Table, pack_cache_key
+from zi.meeting.content.model import SAMPLE_MARK, SOURCE_COLUMNS, MeetingPack, Table, pack_cache_key
+from zi.meeting.render import sheet_print
 from zi.present.exports import FORMULA_TRIGGERS
 from zi.present.labels import SAMPLE_NOTICE
 

@@ -1,5 +1,5 @@
 """The charts of the meeting pack as data (`ChartData`: categories and series), from the tables the assembly
-(`zi.meeting.pack`) built: the deck draws them as native PowerPoint charts (`zi.meeting.deck_charts`).
+(`zi.meeting.content.pack`) built: the deck draws them as native PowerPoint charts (`zi.meeting.render.deck_charts`).
 Province colours travel with the series (`province_code`), the rules' lines as `threshold` series.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from zi.domain.rules import AREAS
-from zi.meeting.cells import shortened
-from zi.meeting.model import ChartData, Series
+from zi.meeting.content.cells import shortened
+from zi.meeting.content.model import ChartData, Series
 from zi.present.labels import GAP_GROUPS, number
 
 GAP_COLUMNS = {column: label for column, (label, _) in GAP_GROUPS.items()}
