@@ -2,7 +2,7 @@
 -- its latest score row. Several keys share an id where a corrected name kept it.
 CREATE OR REPLACE VIEW unit_ids AS
 SELECT s.stable_id, s.province_code::VARCHAR || ':' || s.instansi_key || ':' || s.unit_key AS unit_id, s.province_code,
-       coalesce(r.instansi, s.instansi_key) AS instansi, coalesce(r.unit, s.unit_key) AS unit,
+       s.instansi_key, coalesce(r.instansi, s.instansi_key) AS instansi, coalesce(r.unit, s.unit_key) AS unit,
        s.source, s.file_name, s.assigned_load
 FROM stable_ids s
 LEFT JOIN (
@@ -14,8 +14,8 @@ LEFT JOIN (
 -- names, the predicate proposed, and the unit's TPI score of that year: total, whether it meets the WBK and
 -- WBBM conditions there, and how many of its LKE answers (unit's and TPI's) the warehouse holds for that year.
 CREATE OR REPLACE VIEW usulan_units AS
-SELECT i.stable_id, i.unit_id, u.province_code, p.nama AS province, i.instansi, i.unit, u.year, u.kategori,
-       split_part(u.kategori, '-', 1) AS predicate, u.afirmasi,
+SELECT i.stable_id, i.unit_id, u.province_code, p.nama AS province, u.instansi_key, i.instansi, i.unit, u.year, u.kategori,
+       split_part(u.kategori, '-', 1) AS predicate, u.afirmasi,   -- PortalRB's categories: <predicate>[-AFIRMASI]
        s.total AS tpi_total, s.wbk_eligible, s.wbbm_eligible,
        coalesce(a.sa_answers, 0) AS sa_answers, coalesce(a.tpi_answers, 0) AS tpi_answers,
        u.load_id, u.file_name, u.source_row
