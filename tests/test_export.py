@@ -173,6 +173,7 @@ def query_params(file: Warehouse) -> dict:
         "every": True,
         "instansi": ["pemprov jawa barat"],
         "stable_id": "UNIT-32-017",
+        "province": 32,
     }
 
 
