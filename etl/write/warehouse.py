@@ -173,6 +173,9 @@ MATERIALISED = {
     "item_points": "",
     "condition_values": "",
     "scores": " ORDER BY year, province_code",
+    "unit_ids": "",  # the PortalRB API reads these three on every request
+    "usulan_units": "",
+    "portalrb_answers": " ORDER BY unit_id, year, bank_order",
 }
 
 

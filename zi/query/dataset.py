@@ -57,6 +57,7 @@ SINGLE = (
     "unit_ids",
     "usulan_units",
     "proposal_history",
+    "portalrb_answers",
     "meta",
     "rule_rubrics",
     "rule_indicators",
