@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
+import weakref
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +25,7 @@ from lke_fixtures import answers, manifest, portal_json, template, workbook
 from bench.api_server import serve_api
 from etl.sample.lke_files import portalrb_answers
 from zi.domain.bank import load_bank
+from zi.portalrb.app import Warehouses
 
 TOKEN = "t0ken-semua-instansi-" + "a" * 24
 KALTENG_TOKEN = "t0ken-kalteng-saja-" + "b" * 24
@@ -328,13 +331,41 @@ def test_a_swapped_in_warehouse_is_served_from_the_next_request(tmp_path, site):
     shutil.copyfile(site["db"], db)
     with serve_api(db, tmp_path / "api.log", tokens=[TOKEN]) as server:
         assert len(get_ok(server.base, "/pengusulan/unit-wbk")["units"]) == 3
+        bapenda = ids_by_name(server.base)["Badan Pendapatan Daerah"]
+        assert get_ok(server.base, f"/lke/jawaban-unit/{bapenda}")["unit_id"] == bapenda  # kept in memory now
         withdrawn = write_csv(
-            tmp_path, "tarik.csv", "provinsi,instansi,unit_kerja,tahun,kategori\n62,Kabupaten Kapuas,Dinas Sosial,2025,-\n"
+            tmp_path,
+            "tarik.csv",
+            "provinsi,instansi,unit_kerja,tahun,kategori\n62,Kabupaten Kapuas,Dinas Sosial,2025,-\n"
+            "62,,Badan Pendapatan Daerah,2025,-\n",
         )
         code, out = load(withdrawn, db)  # the ETL's copy -> change -> os.replace, under the running server
         assert code == 0, out
-        assert [u["id"] for u in get_ok(server.base, "/pengusulan/unit-wbk")["units"]] == ["UNIT-62-002", "UNIT-DPA-001"]
+        assert [u["id"] for u in get_ok(server.base, "/pengusulan/unit-wbk")["units"]] == ["UNIT-DPA-001"]
         assert_error(request(server.base, "/lke/jawaban-unit/UNIT-62-001"), 404, "unit_tidak_diusulkan")
+        assert_error(request(server.base, f"/lke/jawaban-unit/{bapenda}"), 404, "unit_tidak_diusulkan")
+
+
+@pytest.mark.parametrize("cache_size", [512, 0])
+def test_what_was_read_is_kept_for_one_warehouse_version_only(tmp_path, site, cache_size):
+    db = tmp_path / "zi.duckdb"
+    shutil.copyfile(site["db"], db)
+    warehouses = Warehouses(db, cache_size)
+    first = warehouses.current()
+    assert warehouses.current() is first
+    _unit, proposal = first.unit("UNIT-62-002", 2025)
+    answered = first.answers(proposal, 2025)
+    assert answered["unit_id"] == "UNIT-62-002" and answered["answers"]
+    assert (first.answers(proposal, 2025) is answered) == (cache_size > 0)  # 0: read again, the same answers
+    assert first.answers(proposal, 2025) == answered
+    gone = weakref.ref(first.wh)
+    del first, proposal
+    replacement = tmp_path / "baru.duckdb"
+    shutil.copyfile(site["db"], replacement)
+    os.replace(replacement, db)  # what the ETL does: another inode
+    second = warehouses.current()
+    assert second.answers(second.unit("UNIT-62-002", 2025)[1], 2025) == answered
+    assert gone() is None  # the replaced file's connection is freed at once (no cycle waiting for the collector)
 
 
 def test_no_token_ever_reaches_the_log(site):

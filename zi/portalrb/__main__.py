@@ -2,7 +2,8 @@
 
 Tokens from `ZI_PORTALRB_TOKENS` and `[portalrb]` of `.streamlit/secrets.toml` (`--secrets` for another file);
 without one the API does not start. The rate limit per token defaults to data/rules.toml `[limits]`
-(`portalrb_requests_per_minute`, `portalrb_burst`); `--per-minute` and `--burst` override it. It listens on
+(`portalrb_requests_per_minute`, `portalrb_burst`); `--per-minute` and `--burst` override it. What was read
+from one warehouse version is kept for it (`--cache` unit-years, 0 to read on every request). It listens on
 loopback by default: PortalRB reaches it through nginx's TLS server (deploy/nginx.conf.template).
 Exit status: 0 stopped, 2 wrong usage or configuration (said in Bahasa Indonesia).
 """
@@ -18,7 +19,7 @@ import uvicorn
 
 from etl.write.warehouse import default_db_path
 from zi.domain.rules import load_rules
-from zi.portalrb.app import create_app
+from zi.portalrb.app import CACHE_SIZE, create_app
 from zi.portalrb.auth import SECRETS, RateLimiter, TokenError, load_tokens
 
 LOGGING = {
@@ -42,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--secrets", type=Path, default=SECRETS, help="berkas rahasia dengan [portalrb] tokens")
     parser.add_argument("--per-minute", type=float, default=float(limits["portalrb_requests_per_minute"]), help="batas per token")
     parser.add_argument("--burst", type=int, default=int(limits["portalrb_burst"]), help="permintaan sekaligus per token")
+    parser.add_argument(
+        "--cache",
+        type=int,
+        default=CACHE_SIZE,
+        help=f"jawaban unit yang disimpan per versi gudang data (bawaan {CACHE_SIZE}; 0: tanpa)",
+    )
     args = parser.parse_args(argv)
     db = args.db or default_db_path()
     try:
@@ -56,13 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.per_minute <= 0 or args.burst < 1:
-        print("--per-minute harus > 0 dan --burst >= 1", file=sys.stderr)
+    if args.per_minute <= 0 or args.burst < 1 or args.cache < 0:
+        print("--per-minute harus > 0, --burst >= 1, dan --cache >= 0", file=sys.stderr)
         return 2
     if not db.is_file():
         print(f"Peringatan: gudang data {db} belum ada; API menjawab 503 sampai dimuat.", file=sys.stderr)
     logging.config.dictConfig(LOGGING)
-    app = create_app(db, tokens, RateLimiter(args.per_minute, args.burst))
+    app = create_app(db, tokens, RateLimiter(args.per_minute, args.burst), args.cache)
     # uvicorn's own access log is off: it writes the query string, where a misplaced token could stand; the
     # app logs every request itself (zi.portalrb.akses). No Server header; X-Forwarded-For only from loopback (nginx).
     uvicorn.run(

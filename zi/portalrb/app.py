@@ -13,13 +13,15 @@ parameter or id, 429 past the token's rate limit (with Retry-After), 503 no ware
 (the traceback goes to the server's log, never to the client).
 
 Reads go through the dashboard's read-only, SELECT-only `Warehouse`; each request checks the file's version,
-so a warehouse the ETL swapped in is served from the next request on. The access log (logger
+so a warehouse the ETL swapped in is served from the next request on (what was read from one version is kept
+with that version only: `Snapshot`). The access log (logger
 `zi.portalrb.akses`) names the token by its label and the path without its query string: a token is never
 logged, even one sent where it does not belong.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -28,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -47,6 +50,7 @@ LOG = logging.getLogger("zi.portalrb")
 UNIT_ID = re.compile(ID_PATTERN)
 YEAR = re.compile(r"[0-9]{4}")
 MAX_LOGGED_PATH = 200
+CACHE_SIZE = 512  # unit-years (and lists) kept per warehouse version: a province proposes tens of units a year
 
 
 class ApiError(Exception):
@@ -70,29 +74,56 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return Json({"error": True, "code": code, "message": message}, status, headers)
 
 
+class Snapshot:
+    """One version of the warehouse file and what the API has read from it. A version never changes (the ETL
+    swaps in a new file), so what was read is kept with it, least recently used first out: PortalRB asking for
+    a unit twice costs the queries once. A new version starts empty; `cache_size` 0 reads on every request.
+    The caches close over the warehouse, not over the snapshot, so a replaced one is freed (and its file
+    closed) as soon as the last request reading it is done."""
+
+    def __init__(self, wh: Warehouse, cache_size: int):
+        self.wh = wh
+        cached = functools.lru_cache(maxsize=cache_size)
+        unit = cached(lambda stable_id, year: payload.unit(wh, stable_id, year))
+
+        def answers(stable_id: str, year: int) -> dict:
+            _unit, proposal = unit(stable_id, year)
+            assert proposal is not None  # asked for a proposed unit only
+            return payload.answers(wh, proposal, year)
+
+        self.year = cached(lambda: payload.proposal_year(wh))
+        self.proposals = cached(lambda predicate, year, instansi: payload.proposals(wh, predicate, year, instansi))
+        self.unit = unit
+        self._answers = cached(answers)
+
+    def answers(self, proposal: pd.Series, year: int) -> dict:
+        return self._answers(str(proposal["stable_id"]), int(year))
+
+
 class Warehouses:
     """The warehouse as it is now: reopened when the ETL swaps in another file (another inode, size or mtime).
     A request still reading the previous one keeps its own reference; it is closed when the last one is done."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, cache_size: int = CACHE_SIZE):
         self.path = path
-        self._current: Warehouse | None = None
+        self.cache_size = cache_size
+        self._current: Snapshot | None = None
         self._lock = threading.Lock()
 
-    def current(self) -> Warehouse:
+    def current(self) -> Snapshot:
         try:
             version = file_version(self.path)
         except OSError:
             raise ApiError(503, "gudang_data_tidak_ada", "Gudang data belum tersedia di server ini; coba lagi nanti.") from None
         with self._lock:
-            if self._current is None or self._current.version != version:
-                self._current = Warehouse.open(self.path)
+            if self._current is None or self._current.wh.version != version:
+                self._current = Snapshot(Warehouse.open(self.path), self.cache_size)
             return self._current
 
 
-def create_app(db: Path, tokens: list[Token], limiter: RateLimiter) -> Starlette:
-    """The ASGI app over the warehouse file `db`."""
-    warehouses = Warehouses(db)
+def create_app(db: Path, tokens: list[Token], limiter: RateLimiter, cache_size: int = CACHE_SIZE) -> Starlette:
+    """The ASGI app over the warehouse file `db`; `cache_size`: answers kept per warehouse version (Snapshot)."""
+    warehouses = Warehouses(db, cache_size)
 
     def guarded(
         work: Callable[[Request, Token, dict[str, str]], Any], allowed: tuple[str, ...]
@@ -118,10 +149,10 @@ def create_app(db: Path, tokens: list[Token], limiter: RateLimiter) -> Starlette
         return endpoint
 
     def units(request: Request, token: Token, params: dict[str, str]) -> dict:
-        wh = warehouses.current()
-        year = _year(params) or payload.proposal_year(wh)
+        snapshot = warehouses.current()
+        year = _year(params) or snapshot.year()
         predicate = payload.PREDICATES[request.url.path.rsplit("/", 1)[-1]]
-        return payload.proposals(wh, predicate, year, token.instansi)
+        return snapshot.proposals(predicate, year, token.instansi)
 
     def unit_answers(request: Request, token: Token, params: dict[str, str]) -> dict:
         stable_id = request.path_params["unit_id"]
@@ -129,12 +160,12 @@ def create_app(db: Path, tokens: list[Token], limiter: RateLimiter) -> Starlette
             raise ApiError(
                 422, "parameter_tidak_sah", "unit_id tidak sah: 1–64 huruf, angka, titik, garis bawah, atau tanda hubung."
             )
-        wh = warehouses.current()
-        year = _year(params) or payload.proposal_year(wh)
+        snapshot = warehouses.current()
+        year = _year(params) or snapshot.year()
         if year is None:
             raise ApiError(404, "unit_tidak_diusulkan", "Belum ada unit yang diusulkan.")
         try:
-            unit, proposal = payload.unit(wh, stable_id, year)
+            unit, proposal = snapshot.unit(stable_id, year)
         except payload.UnitUnknown:
             raise ApiError(404, "unit_tidak_dikenal", f"Unit dengan id {stable_id} tidak dikenal.") from None
         if not token.sees(unit.instansi_key):
@@ -142,7 +173,7 @@ def create_app(db: Path, tokens: list[Token], limiter: RateLimiter) -> Starlette
         if proposal is None:
             raise ApiError(404, "unit_tidak_diusulkan", f"Unit {stable_id} tidak diusulkan pada tahun {year}.")
         try:
-            return payload.answers(wh, proposal, year)
+            return snapshot.answers(proposal, year)
         except payload.NoAnswers:
             raise ApiError(404, "jawaban_belum_ada", f"Jawaban LKE unit {stable_id} tahun {year} belum dimuat.") from None
 
