@@ -4,6 +4,8 @@
 #
 #   deploy/run_replicas.sh [--db FILE | --dataset DIR] [--listen 127.0.0.1:8500]
 #                          [--replicas 127.0.0.1:8501,127.0.0.1:8502] [--dir WORKDIR] [--python PY]
+#                          [--portalrb-listen 127.0.0.1:8443 --tls-cert CERT.pem --tls-key KEY.pem
+#                           [--portalrb 127.0.0.1:8600]]
 #
 # --db FILE      copy this warehouse file into WORKDIR once and serve the copy (a frozen snapshot:
 #                later loads into FILE are not served until the next start). Default: $ZI_DB or
@@ -13,6 +15,11 @@
 #                switches to the new export on its next page view.
 # --dir WORKDIR  where the config, logs, pids and the snapshot go (kept on exit). Default: a new
 #                temporary folder, removed on exit. Nothing is written outside it.
+# --portalrb-listen ADDRESS:PORT  also serve the PortalRB API (python -m zi.portalrb on --portalrb)
+#                through nginx over HTTPS on this address, with the certificate chain --tls-cert and its
+#                key --tls-key (PEM). The API reads FILE itself, not the snapshot (needs --db): a load
+#                reaches PortalRB at its next request. Tokens as for the API: ZI_PORTALRB_TOKENS or
+#                [portalrb] in .streamlit/secrets.toml.
 #
 # Prints one line `SIAP: http://LISTEN ...` once nginx and every replica answer.
 set -euo pipefail
@@ -24,6 +31,10 @@ DB=""
 DATASET=""
 WORKDIR=""
 PYTHON_BIN="${PYTHON:-}"
+API_ADDRESS="127.0.0.1:8600"
+API_LISTEN=""
+API_CERT=""
+API_KEY=""
 
 fail() { echo "run_replicas: $*" >&2; exit 2; }
 
@@ -35,7 +46,11 @@ while [ $# -gt 0 ]; do
         --replicas) REPLICAS="$2"; shift 2 ;;
         --dir) WORKDIR="$2"; shift 2 ;;
         --python) PYTHON_BIN="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --portalrb) API_ADDRESS="$2"; shift 2 ;;
+        --portalrb-listen) API_LISTEN="$2"; shift 2 ;;
+        --tls-cert) API_CERT="$2"; shift 2 ;;
+        --tls-key) API_KEY="$2"; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) fail "opsi tidak dikenal: $1 (lihat --help)" ;;
     esac
 done
@@ -51,6 +66,13 @@ NGINX_BIN="$(command -v nginx || true)"
 
 # Loopback by default; another address is the operator's explicit choice (docs/deployment.md).
 case "$LISTEN" in *:*) ;; *) fail "--listen harus ALAMAT:PORT" ;; esac
+if [ -n "$API_LISTEN" ]; then
+    case "$API_LISTEN" in *:*) ;; *) fail "--portalrb-listen harus ALAMAT:PORT" ;; esac
+    [ -n "$DATASET" ] && fail "API PortalRB membaca file gudang data: pakai --db, bukan --dataset"
+    { [ -f "$API_CERT" ] && [ -f "$API_KEY" ]; } || fail "--portalrb-listen perlu --tls-cert dan --tls-key (file PEM yang ada)"
+    API_CERT="$(cd "$(dirname "$API_CERT")" && pwd)/$(basename "$API_CERT")"
+    API_KEY="$(cd "$(dirname "$API_KEY")" && pwd)/$(basename "$API_KEY")"
+fi
 
 REMOVE_WORKDIR=0
 if [ -z "$WORKDIR" ]; then
@@ -136,12 +158,45 @@ for i in $(seq 1 "$n"); do
     wait_healthy "$(cat "$WORKDIR/replika-$i.address")" "$(cat "$WORKDIR/replika-$i.pid")" || exit 1
 done
 
+if [ -n "$API_LISTEN" ]; then   # the PortalRB API, behind nginx's TLS server
+    # The live file, not the snapshot: the API only reads, and it reopens the file the ETL swaps in.
+    API_DB="$(cd "$(dirname "$DB")" && pwd)/$(basename "$DB")"
+    (cd "$ROOT" && exec "$PYTHON_BIN" -m zi.portalrb --db "$API_DB" \
+        --host "${API_ADDRESS%:*}" --port "${API_ADDRESS##*:}") >"$WORKDIR/portalrb.log" 2>&1 &
+    API_PID=$!
+    PIDS+=("$API_PID")
+    echo "$API_PID" > "$WORKDIR/portalrb.pid"
+    "$PYTHON_BIN" - "$API_ADDRESS" "$API_PID" <<'EOF' || exit 1
+import os, sys, time, urllib.request
+address, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(f"API PortalRB {address} berhenti saat mulai (lihat portalrb.log)")
+    try:
+        with urllib.request.urlopen(f"http://{address}/sehat", timeout=2) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.25)
+sys.exit(f"API PortalRB {address} tidak menjawab dalam 60 detik")
+EOF
+fi
+
 MAX_BODY="$(cd "$ROOT" && "$PYTHON_BIN" -c 'from zi.domain.rules import load_rules; print(int(load_rules().limits["upload_max_mb"]) + 1)')m"
-"$PYTHON_BIN" - "$ROOT/deploy/nginx.conf.template" "$WORKDIR/nginx.conf" "$WORKDIR" "$LISTEN" "$SERVERS" "$MAX_BODY" <<'EOF'
-import sys
-template, target, prefix, listen, servers, max_body = sys.argv[1:]
+"$PYTHON_BIN" - "$ROOT/deploy/nginx.conf.template" "$WORKDIR/nginx.conf" "$WORKDIR" "$LISTEN" "$SERVERS" "$MAX_BODY" \
+    "$API_LISTEN" "$API_ADDRESS" "$API_CERT" "$API_KEY" <<'EOF'
+import re, sys
+template, target, prefix, listen, servers, max_body, api_listen, api_upstream, api_cert, api_key = sys.argv[1:]
 text = open(template, encoding="utf-8").read()
-for key, value in {"PREFIX": prefix, "LISTEN": listen, "SERVERS": servers.rstrip("\n"), "MAX_BODY": max_body}.items():
+block = re.compile(r"^[ \t]*# \{\{PORTALRB_BEGIN\}\}\n(.*?)^[ \t]*# \{\{PORTALRB_END\}\}\n", re.MULTILINE | re.DOTALL)
+text = block.sub(lambda m: m.group(1) if api_listen else "", text)   # the API's TLS server only when asked for
+values = {"PREFIX": prefix, "LISTEN": listen, "SERVERS": servers.rstrip("\n"), "MAX_BODY": max_body,
+          "API_LISTEN": api_listen, "API_UPSTREAM": api_upstream, "API_CERT": api_cert, "API_KEY": api_key}
+for key, value in values.items():
     text = text.replace("{{" + key + "}}", value)
 open(target, "w", encoding="utf-8").write(text)
 EOF
@@ -153,6 +208,8 @@ PIDS+=("$NGINX_PID")
 echo "$NGINX_PID" > "$WORKDIR/nginx-master.pid"
 wait_healthy "$LISTEN" "$NGINX_PID" || exit 1
 
-echo "SIAP: http://$LISTEN (replika: ${REPLICAS}; folder kerja: $WORKDIR)"
+API_TEXT=""
+[ -n "$API_LISTEN" ] && API_TEXT="; API PortalRB: https://$API_LISTEN"
+echo "SIAP: http://$LISTEN (replika: ${REPLICAS}${API_TEXT}; folder kerja: $WORKDIR)"
 # Serve until nginx stops or a signal arrives; a replica that stops is nginx's to route around.
 wait "$NGINX_PID" || true

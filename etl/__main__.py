@@ -184,6 +184,13 @@ def _print_report(report: LoadReport, command: str, db: Path) -> None:
         summary += f"; jawaban LKE: {report.lke_added} baru, {report.lke_replaced} diganti, {report.lke_unchanged} sama" + (
             f", {report.lke_removed} dikeluarkan" if report.lke_removed else ""
         )
+    if report.usulan_added + report.usulan_replaced + report.usulan_unchanged + report.usulan_removed:
+        summary += (
+            f"; usulan PortalRB: {report.usulan_added} baru, {report.usulan_replaced} diganti, "
+            f"{report.usulan_unchanged} sama, {report.usulan_removed} ditarik"
+        )
+    if report.ids_added:
+        summary += f"; id unit baru: {report.ids_added}"
     if command == "check":
         print(f"\nLOLOS PEMERIKSAAN: {summary}. Tidak ada yang ditulis.")
     elif report.written:

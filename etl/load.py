@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.check import lke, practices
+from etl.check import lke, practices, unit_ids, usulan
 from etl.check.validate import KEY, validate
 from etl.problems import FileRefused, Problem
 from etl.read import read_source
@@ -62,6 +62,11 @@ class LoadReport:
     lke_replaced: int = 0
     lke_unchanged: int = 0
     lke_removed: int = 0
+    usulan_added: int = 0  # proposals (usulan.csv)
+    usulan_replaced: int = 0
+    usulan_unchanged: int = 0
+    usulan_removed: int = 0  # withdrawn
+    ids_added: int = 0  # stable unit ids given (etl.check.unit_ids)
     load_id: int | None = None
     written: bool = False
     seconds: float = 0.0
@@ -83,6 +88,10 @@ class LoadReport:
             + self.lke_added
             + self.lke_replaced
             + self.lke_removed
+            + self.usulan_added
+            + self.usulan_replaced
+            + self.usulan_removed
+            + self.ids_added
         )
 
 
@@ -260,6 +269,11 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
             {"load": load_id},
         )
     report.practices_added = practices.apply(con, load_id, write)
+    proposals, proposal_preview = usulan.apply(con, load_id, write, int(rules.limits.get("preview_max_rows", 2000)))
+    report.usulan_added, report.usulan_replaced = proposals.added, proposals.replaced
+    report.usulan_unchanged, report.usulan_removed = proposals.unchanged, proposals.removed
+    report.preview.update(proposal_preview)
+    report.ids_added = unit_ids.apply(con, load_id, write)
     report.rekap_added, report.rekap_replaced, report.rekap_unchanged = counts["rekap"]
     report.rincian_added, report.rincian_replaced, report.rincian_unchanged = counts["rincian"]
     answered = answers.stage(con)

@@ -52,7 +52,9 @@ def load_dict(report, command: str, db: Path) -> dict:
         name: getattr(report, name)
         for name in (f"{t}_{c}" for t in ("rekap", "rincian") for c in ("added", "replaced", "unchanged"))
     }
-    for extra in ("practices_added", "lke_added", "lke_replaced", "lke_unchanged", "lke_removed"):  # other parts' counts
+    extras = ["practices_added", "lke_added", "lke_replaced", "lke_unchanged", "lke_removed", "ids_added"]
+    extras += [f"usulan_{c}" for c in ("added", "replaced", "unchanged", "removed")]
+    for extra in extras:  # other parts' counts
         if hasattr(report, extra):
             counts[extra] = getattr(report, extra)
     status = load_status(report, command)

@@ -33,6 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
 
 # A correction of one sample row (only `catatan`, so sub-area sums stay valid) and one new unit.
+# Proposals of Jawa Barat 2025 (units with a TPI score there), so the PortalRB queries compare rows.
+PROPOSALS = (
+    "provinsi,instansi,unit_kerja,tahun,kategori,afirmasi\n"
+    "Jawa Barat,Pemprov Jawa Barat,Dinas Pariwisata dan Kebudayaan,2025,WBK,\n"
+    "Jawa Barat,Pemprov Jawa Barat,Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu,2025,WBBM,\n"
+)
 CORRECTION = (
     "provinsi;instansi;unit_kerja;jenis_unit;tahun;tahap;mp;tt;sdm;ak;pw;pp;ipak;ck;ipkp;predikat;catatan\n"
     "Kalteng;Pemprov Kalimantan Tengah;Badan Kesatuan Bangsa dan Politik;Badan;2023;SA;4,16;4,07;6,24;5,07;8,46;4,37;12,76;2,41;13,48;;koreksi uji ekspor\n"
@@ -58,7 +64,8 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     """(warehouse file, published export folder)."""
     base = tmp_path_factory.mktemp("ekspor")
     db = base / "zi.duckdb"
-    result = etl("load", ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv", "--db", db)
+    (base / "usulan.csv").write_text(PROPOSALS, encoding="utf-8")
+    result = etl("load", ROOT / "data" / "sample", ROOT / "data" / "praktik_baik.csv", base / "usulan.csv", "--db", db)
     assert result.returncode == 0, result.stdout + result.stderr
     (base / "koreksi.csv").write_text(CORRECTION, encoding="utf-8")
     result = etl("load", base / "koreksi.csv", "--db", db)
@@ -169,6 +176,10 @@ def query_params(file: Warehouse) -> dict:
         "per_item": 3,
         "index_kind": "INDEKS_0_4",
         "code": "MP-P4-a",
+        "every": True,
+        "instansi": ["pemprov jawa barat"],
+        "stable_id": "UNIT-32-017",
+        "province": 32,
     }
 
 
@@ -203,6 +214,23 @@ def test_the_history_queries_compare_something(both):
     assert len(parquet.query("load_replaced", load_id=2, limit=100)) == 2  # old and new side of the corrected row
     assert len(parquet.query("load_added", load_id=2, limit=100)) == 1
     assert len(parquet.query("load_history")) == 2
+
+
+def test_what_portalrb_receives_is_the_same_on_the_dataset(both):
+    """The PortalRB payloads (zi.portalrb.payload) compare real rows: two proposals, one unit's 127 answers."""
+    from zi.portalrb import payload
+
+    results = []
+    for wh in both:
+        year = payload.proposal_year(wh)
+        _unit, proposal = payload.unit(wh, "UNIT-32-017", year)
+        results.append(
+            (payload.proposals(wh, "WBK", year), payload.proposals(wh, "WBBM", year), payload.answers(wh, proposal, year))
+        )
+    assert results[0] == results[1]
+    wbk, wbbm, answers = results[0]
+    assert [u["id"] for u in wbk["units"] + wbbm["units"]] == ["UNIT-32-017", "UNIT-32-020"]
+    assert len(answers["answers"]) == 127 and answers["answers"][0]["jawaban_unit"] == "Ya"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -254,6 +254,10 @@ VALUES = {  # a valid value per parameter name, and whether a hostile string may
     "peer_label": ("pembanding", True),
     "count": (3, False),
     "learner_jenis": ("Dinas", True),
+    "province": (62, False),
+    "instansi": ("Pemprov Kalimantan Tengah", True),
+    "instansi_key": ("pemprov kalimantan tengah", True),
+    "stable_id": ("UNIT-62-001", True),
 }
 NO_MATCH = "tidak-ada-nilai-ini"
 

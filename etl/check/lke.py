@@ -14,7 +14,7 @@ row and an LKE row with the same key are one score row and the later load wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,7 @@ class LkeTables:
     rekap: pa.Table  # score rows as text, checked with the rekap rows (their keys are resolved there)
     detail: pa.Table  # sub-area points, typed (DETAIL_SCHEMA + _file): they join their score row by file and stage
     answers: pa.Table  # item answers, typed (ANSWER_SCHEMA + _file), likewise
+    claims: list[tuple[int, str]] = field(default_factory=list)  # (file, id) a PortalRB JSON names its unit by
 
 
 def bind(sources: list[Source], rules: Rules, command_line: Identity | None, today_year: int) -> tuple[LkeTables, list[Problem]]:
@@ -235,6 +236,7 @@ class _Builder:
         self.files: list[int] = []
         self.detail: list[pa.Table] = []
         self.answers: list[pa.Table] = []
+        self.claims: list[tuple[int, str]] = []
 
     def add(self, index: int, source: Source, identity: Identity) -> None:
         content = source.lke
@@ -263,6 +265,8 @@ class _Builder:
             for column, values in self.rekap.items():
                 values.append(row[column])
         self.files.append(index)
+        if content.unit_id is not None:  # the id PortalRB knows this unit by (etl.check.unit_ids)
+            self.claims.append((index, content.unit_id))
         self.detail.append(content.detail)
         self.answers.append(content.answers)
         source.lke = None  # nothing of it is read again
@@ -272,7 +276,9 @@ class _Builder:
             c: pa.int32() if c == "_file" else pa.int64() if c in ("_row", "_shown_row") else pa.string() for c in self.rekap
         }
         rekap = pa.table({c: pa.array(v, types[c]) for c, v in self.rekap.items()})
-        return LkeTables(rekap, self._with_files(self.detail, DETAIL_SCHEMA), self._with_files(self.answers, ANSWER_SCHEMA))
+        return LkeTables(
+            rekap, self._with_files(self.detail, DETAIL_SCHEMA), self._with_files(self.answers, ANSWER_SCHEMA), self.claims
+        )
 
     def _with_files(self, tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
         """One table of every file's rows, each with `_file` (one column made at once, not one per file)."""

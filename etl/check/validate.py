@@ -7,7 +7,9 @@ the *distinct* values only, so each normalisation exists once (in `etl.read.voca
 
 Outputs, as temp tables on the given connection:
 - `in_rekap`: one typed row per key (later file wins within one load), with file and row of origin;
-- `in_rincian`: one typed sub-area value per key and code.
+- `in_rincian`: one typed sub-area value per key and code;
+- `in_praktik`, `in_usulan`, `in_unit_ids`: good practices, proposals and the stable ids the load gives
+  (etl.check.practices, etl.check.usulan, etl.check.unit_ids).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from etl.check import practices
+from etl.check import practices, unit_ids, usulan
 from etl.check.lke import LkeTables
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
@@ -70,6 +72,10 @@ def validate(
     problems += _check_rincian_sums(con, rules, problem)
     problems += _check_detail_given_twice(con, problem)
     problems += practices.validate(con, rules, today_year, problem)
+    problems += usulan.validate(con, rules, today_year, problem)
+    found, warned = unit_ids.validate(con, lke.claims if lke is not None else [], problem)
+    problems += found + usulan.check(con, problem)
+    warnings += warned
     problems.sort(key=lambda p: (names.index(p.file), p.row or 0, p.column or ""))
     counts = con.execute("SELECT (SELECT count(*) FROM in_rekap), (SELECT count(*) FROM rincian_latest)").fetchall()[0]
     return Validation(problems, warnings, counts[0], counts[1])
@@ -84,6 +90,7 @@ def _stage_raw(con, sources: list[Source], rules: Rules, lke: LkeTables | None) 
         "rekap": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.indicator_columns(rules), "_extra"),
         "rincian": (*vocab.KEY_COLUMNS, *vocab.META_COLUMNS, *vocab.LONG_COLUMNS, "_extra"),
         "praktik": (*practices.COLUMNS, "_extra"),
+        "usulan": (*usulan.COLUMNS, "_extra"),
     }
     for kind, expected in columns.items():
         # `_shown_row`: the row shown as a score row's origin where it is not `_row` (an LKE's total row)

@@ -15,7 +15,8 @@ class Source:
     """One file, read: canonical text columns plus `_row`, and how the file was written.
 
     Kinds: `rekap` (one row per key), `rincian` (long: one value per row), `praktik` (good practices),
-    `daftar` (an LKE manifest: which unit each LKE file is about), and `lke` (an LKE workbook or PortalRB
+    `daftar` (an LKE manifest: which unit each LKE file is about), `usulan` (which units an instansi proposes
+    to PortalRB for a year: etl.check.usulan), and `lke` (an LKE workbook or PortalRB
     JSON, answered item by item: its content is in `lke` until `etl.check.lke` gives it its unit and turns
     it into score rows (`table`), sub-area values (`detail`) and item answers (`answers`))."""
 

@@ -28,6 +28,7 @@ from etl.read.vocabulary import (
     LONG_COLUMNS,
     MANIFEST_KEY_COLUMNS,
     PRACTICE_KEY_COLUMNS,
+    PROPOSAL_KEY_COLUMNS,
     header_map,
     normalise_header,
 )
@@ -36,6 +37,7 @@ from zi.domain.rules import Rules
 DELIMITERS = (",", ";", "\t")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+PROPOSAL_ONLY_COLUMNS = ("kategori", "afirmasi", "unit_id")
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -285,10 +287,10 @@ def _key_columns_found(record: list[str], rules: Rules) -> int:
 
 
 def _is_practice_header(record: list[str], rules: Rules) -> bool:
-    """The header of a good-practice file or of an LKE manifest (neither has the four key columns)."""
+    """The header of a good-practice file, an LKE manifest or a proposal file (none has the four key columns)."""
     mapping = header_map(rules)
     found = {mapping.get(normalise_header(cell)) for cell in record}
-    return all(key in found for key in PRACTICE_KEY_COLUMNS) or all(key in found for key in MANIFEST_KEY_COLUMNS)
+    return any(all(key in found for key in keys) for keys in (PRACTICE_KEY_COLUMNS, MANIFEST_KEY_COLUMNS, PROPOSAL_KEY_COLUMNS))
 
 
 def _missing_key_columns(name: str, sheet: str | None, rules: Rules, record: list[str]) -> Problem:
@@ -362,8 +364,24 @@ def _make_source(name, sha256, header, columns, row_numbers, problems, dialect, 
         kind = "daftar"
     elif all(c in headers for c in PRACTICE_KEY_COLUMNS):
         kind = "praktik"
+    elif all(c in headers for c in PROPOSAL_KEY_COLUMNS) and "tahap" not in headers:
+        kind = "usulan"
     else:
         kind = "rincian" if all(c in headers for c in LONG_COLUMNS) else "rekap"
+    if kind != "usulan":  # a proposal file's own columns mean nothing in another kind of file
+        for column in PROPOSAL_ONLY_COLUMNS:
+            if column in headers:
+                problems.append(
+                    Problem(
+                        name,
+                        dialect["header_row"],
+                        headers[column],
+                        None,
+                        "kolom ini hanya dipakai di berkas usulan (usulan.csv); diabaikan",
+                        sheet=sheet,
+                        warning=True,
+                    )
+                )
     table = pa.Table.from_arrays(arrays, names=names)
     if table.num_rows == 0:
         raise FileRefused(Problem(name, None, None, None, "tidak ada baris data di bawah judul kolom", sheet=sheet))

@@ -18,6 +18,7 @@ META_COLUMNS = ("instansi", "jenis_unit", "predikat", "rubrik", "catatan")
 LONG_COLUMNS = ("indikator", "nilai")  # a file with both is a long (one value per row) table
 PRACTICE_KEY_COLUMNS = ("provinsi", "tahun", "praktik", "sumber")  # a good-practice file (etl.check.practices)
 MANIFEST_KEY_COLUMNS = ("berkas", "provinsi", "unit_kerja", "tahun")  # an LKE manifest (etl.check.lke)
+PROPOSAL_KEY_COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "kategori")  # proposals (etl.check.usulan)
 
 HEADER_ALIASES = {
     "unit_kerja": ("unit_kerja", "perangkat_daerah", "satuan_kerja", "unit", "nama_unit_kerja", "opd"),
@@ -45,6 +46,9 @@ HEADER_ALIASES = {
     "area": ("area", "area_perubahan"),
     "sub_area": ("sub_area", "subarea", "kode_sub_area"),
     "berkas": ("berkas", "nama_berkas", "berkas_lke", "file", "nama_file"),
+    "kategori": ("kategori", "kategori_usulan", "usulan"),
+    "afirmasi": ("afirmasi", "usulan_afirmasi"),
+    "unit_id": ("unit_id", "id_unit"),
 }
 
 STAGE_ALIASES = {
@@ -61,6 +65,18 @@ RUBRIC_ALIASES = {
     "permen52-2014": ("permen52-2014", "52/2014", "permenpanrb 52/2014", "permenpan-rb 52/2014", "permenpan 52/2014"),
     "permen90-2021": ("permen90-2021", "90/2021", "permenpanrb 90/2021", "permenpan-rb 90/2021", "permenpan 90/2021"),
 }
+# A proposal's category as PortalRB names it (usulan.csv `kategori`), and `-` to withdraw a proposal; the
+# predicate each one proposes the unit for.
+WITHDRAWN = "-"
+PROPOSAL_ALIASES = {
+    "WBK": ("wbk", "menuju wbk"),
+    "WBK-AFIRMASI": ("wbk-afirmasi", "wbk afirmasi", "wbk_afirmasi", "menuju wbk afirmasi"),
+    "WBBM": ("wbbm", "menuju wbbm"),
+    WITHDRAWN: ("-", "batal", "ditarik", "tidak diusulkan"),
+}
+PROPOSAL_PREDICATE = {"WBK": "WBK", "WBK-AFIRMASI": "WBK", "WBBM": "WBBM"}
+AFFIRMATION_CATEGORY = "WBK-AFIRMASI"  # its `afirmasi` is always true
+YES_NO_ALIASES = {True: ("ya", "true", "1", "benar"), False: ("tidak", "false", "0", "bukan")}
 # Names in common use that are neither the official name nor the abbreviation of provinces.csv.
 PROVINCE_VARIANTS = {
     "31": ("jakarta", "dki", "dki jakarta", "daerah khusus ibukota jakarta", "daerah khusus jakarta"),
@@ -91,6 +107,8 @@ def _invert(aliases: dict) -> dict:
 STAGES = _invert(STAGE_ALIASES)
 PREDICATES = _invert(PREDICATE_ALIASES)
 RUBRICS = _invert(RUBRIC_ALIASES)
+PROPOSALS = _invert(PROPOSAL_ALIASES)
+YES_NO = _invert(YES_NO_ALIASES)
 
 
 @cache

@@ -182,6 +182,9 @@ MATERIALISED = {
     "condition_values": "",
     "scores": " ORDER BY year, province_code",
     "item_exemplars": " ORDER BY kode, year, stage",
+    "unit_ids": "",  # the PortalRB API reads these three on every request
+    "usulan_units": "",
+    "portalrb_answers": " ORDER BY unit_id, year, bank_order",
 }
 
 

@@ -36,6 +36,19 @@ LKE_SCORE_COLUMNS = {
     "status": "Perubahan",
     "answers_changed": "Jawaban berubah",
 }
+PROPOSAL_COLUMNS = {
+    "file": "File",
+    "row": "Baris",
+    "province": "Provinsi",
+    "instansi": "Instansi",
+    "unit": "Unit kerja",
+    "year": "Tahun",
+    "change": "Perubahan",
+    "old_kategori": "Kategori lama",
+    "old_afirmasi": "Afirmasi lama",
+    "kategori": "Kategori baru",
+    "afirmasi": "Afirmasi baru",
+}
 FILE_COLUMNS = {"name": "File", "kind": "Jenis", "rows": "Baris data", "dialect": "Format terdeteksi", "sha256": "SHA-256"}
 KEY_COLUMNS = {
     "file": "File",
@@ -113,6 +126,15 @@ def lke_scores(report: dict) -> pd.DataFrame:
 def lke_files_without_unit(report: dict) -> list[str]:
     """The LKE files the check refused only for want of a unit (a manifest, or the form for one file)."""
     return [p["file"] for p in report.get("problems", []) if p.get("reason", "").startswith("berkas LKE tanpa identitas unit")]
+
+
+def proposal_changes(report: dict) -> pd.DataFrame:
+    """The proposals a load adds, replaces or withdraws (`baru`, `diganti`, `ditarik`), old -> new."""
+    rows = report.get("preview", {}).get("usulan", {}).get("rows", [])
+    frame = pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
+    for column in ("old_afirmasi", "afirmasi"):
+        frame[column] = frame[column].map(value_text)
+    return frame.astype({"row": "Int64"})
 
 
 def files(report: dict) -> pd.DataFrame:

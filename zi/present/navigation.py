@@ -48,6 +48,7 @@ SECTIONS: dict[str, tuple[PageEntry, ...]] = {
         PageEntry("pages/data/metodologi.py", "Metodologi & Sumber", ":material/menu_book:", "metodologi"),
         PageEntry("pages/data/unggah.py", "Unggah Data", ":material/upload_file:", "unggah"),
         PageEntry("pages/data/riwayat.py", "Riwayat Muatan", ":material/history:", "riwayat"),
+        PageEntry("pages/data/usulan.py", "Usulan PortalRB", ":material/send:", "usulan"),
     ),
 }
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from zi.domain.conditions import minimum_points
 from zi.domain.rules import AREAS, load_rules
+from zi.portalrb import payload
 from zi.present.labels import number, stage_label
 from zi.query.db import Warehouse
 
@@ -410,3 +411,35 @@ def conditions_table(conditions) -> pd.DataFrame:
             for c in conditions
         ]
     )
+
+
+# -- PortalRB proposals (pages/data/usulan.py) --------------------------------------------------------
+@cached
+def proposal_years(wh: Warehouse, province: int) -> list[int]:
+    return [int(y) for y in wh.query("proposal_years", province=int(province))["year"]]
+
+
+@cached
+def proposal_candidates(wh: Warehouse, province: int, year: int, instansi: str | None = None) -> pd.DataFrame:
+    """Units of `province` that meet the WBK or WBBM conditions at TPI in `year`, or are proposed then; with
+    `instansi`, that instansi's only."""
+    frame = wh.query("proposal_candidates", province=int(province), year=int(year))
+    return frame if instansi is None else frame[frame["instansi"] == instansi].reset_index(drop=True)
+
+
+@cached
+def portalrb_proposals(wh: Warehouse, year: int, instansi_key: str) -> dict[str, dict]:
+    """What `/pengusulan/unit-wbk` and `/pengusulan/unit-wbbm` send now for `year`, for one instansi."""
+    return {
+        endpoint: payload.proposals(wh, predicate, year, {instansi_key}) for endpoint, predicate in payload.PREDICATES.items()
+    }
+
+
+@cached
+def portalrb_answers(wh: Warehouse, stable_id: str, year: int) -> dict | None:
+    """What `/lke/jawaban-unit/{stable_id}?tahun=year` sends now; None where it answers 404."""
+    try:
+        _unit, proposal = payload.unit(wh, stable_id, year)
+        return None if proposal is None else payload.answers(wh, proposal, year)
+    except (payload.UnitUnknown, payload.NoAnswers):
+        return None

@@ -104,3 +104,23 @@ CREATE TABLE IF NOT EXISTS practices (
     practice VARCHAR NOT NULL, practice_key VARCHAR NOT NULL, source VARCHAR NOT NULL, catatan VARCHAR,
     load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
 );
+
+-- Proposals to PortalRB (usulan.csv): which units an instansi proposes for a year, and as what. One row per unit
+-- key and year; `afirmasi` is true for an affirmation proposal. A later load replaces a row (the old one goes to
+-- usulan_history) or, with kategori `-`, withdraws it.
+CREATE TABLE IF NOT EXISTS usulan (
+    province_code INTEGER NOT NULL, instansi_key VARCHAR NOT NULL, unit_key VARCHAR NOT NULL, year INTEGER NOT NULL,
+    kategori VARCHAR NOT NULL, afirmasi BOOLEAN NOT NULL,
+    load_id INTEGER NOT NULL, file_name VARCHAR NOT NULL, source_row INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS usulan_history AS SELECT *, NULL::INTEGER AS replaced_by_load FROM usulan WITH NO DATA;
+
+-- Stable unit ids (what PortalRB calls `unit_id`): given to a unit key once and never changed or reused. Several
+-- keys may share one id: a unit whose name was corrected keeps its id when a file names it (a PortalRB JSON's
+-- `unit_id`, an `unit_id` cell of usulan.csv). No `load_id` column on purpose: a rollback takes data back, not
+-- ids, which PortalRB may already have pulled; `assigned_load` only says which load gave the id.
+CREATE TABLE IF NOT EXISTS stable_ids (
+    stable_id VARCHAR NOT NULL, province_code INTEGER NOT NULL, instansi_key VARCHAR NOT NULL, unit_key VARCHAR NOT NULL,
+    source VARCHAR NOT NULL, file_name VARCHAR, assigned_load INTEGER NOT NULL
+);
