@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.server import ROOT, Server, ServerFailed, free_port
+from bench.server import ROOT, Server, ServerFailed, free_port, stop
 
 
 @contextlib.contextmanager
@@ -51,9 +51,4 @@ def serve_api(
                 time.sleep(0.2)
             yield Server(base, process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+            stop(process)

@@ -71,12 +71,17 @@ def serve(
             _wait_until_healthy(process, base, log_path, script, timeout)
             yield Server(base, process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server to end; kill it if it has not within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 def _wait_until_healthy(process: subprocess.Popen, base: str, log_path: Path, script: Path, timeout: float) -> None:

@@ -117,24 +117,24 @@ fi
 # failover stays signed in. Given through the environment, not the command line (ps shows that).
 export STREAMLIT_SERVER_COOKIE_SECRET="${STREAMLIT_SERVER_COOKIE_SECRET:-$("$PYTHON_BIN" -c 'import secrets; print(secrets.token_hex(32))')}"
 
-wait_healthy() {  # ADDRESS:PORT PID
-    "$PYTHON_BIN" - "$1" "$2" <<'EOF'
+wait_healthy() {  # ADDRESS:PORT PID [HEALTH_PATH NAME]: until the process answers 200 there, or fails
+    "$PYTHON_BIN" - "$1" "$2" "${3:-/_stcore/health}" "${4:-replika}" <<'EOF'
 import os, sys, time, urllib.request
-address, pid = sys.argv[1], int(sys.argv[2])
+address, pid, path, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        sys.exit(f"replika {address} berhenti saat mulai (lihat lognya)")
+        sys.exit(f"{name} {address} berhenti saat mulai (lihat lognya)")
     try:
-        with urllib.request.urlopen(f"http://{address}/_stcore/health", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{address}{path}", timeout=2) as response:
             if response.status == 200:
                 sys.exit(0)
     except OSError:
         pass
     time.sleep(0.25)
-sys.exit(f"replika {address} tidak sehat dalam 60 detik")
+sys.exit(f"{name} {address} tidak sehat dalam 60 detik")
 EOF
 }
 
@@ -166,24 +166,7 @@ if [ -n "$API_LISTEN" ]; then   # the PortalRB API, behind nginx's TLS server
     API_PID=$!
     PIDS+=("$API_PID")
     echo "$API_PID" > "$WORKDIR/portalrb.pid"
-    "$PYTHON_BIN" - "$API_ADDRESS" "$API_PID" <<'EOF' || exit 1
-import os, sys, time, urllib.request
-address, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 60
-while time.monotonic() < deadline:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        sys.exit(f"API PortalRB {address} berhenti saat mulai (lihat portalrb.log)")
-    try:
-        with urllib.request.urlopen(f"http://{address}/sehat", timeout=2) as response:
-            if response.status == 200:
-                sys.exit(0)
-    except OSError:
-        pass
-    time.sleep(0.25)
-sys.exit(f"API PortalRB {address} tidak menjawab dalam 60 detik")
-EOF
+    wait_healthy "$API_ADDRESS" "$API_PID" /sehat "API PortalRB" || exit 1
 fi
 
 MAX_BODY="$(cd "$ROOT" && "$PYTHON_BIN" -c 'from zi.domain.rules import load_rules; print(int(load_rules().limits["upload_max_mb"]) + 1)')m"
