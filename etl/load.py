@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.check import lke, practices, unit_ids, usulan
-from etl.check.validate import KEY, validate
+from etl.check.scores import KEY
+from etl.check.validate import validate
 from etl.problems import FileRefused, Problem
 from etl.read import read_source
 from etl.read import vocabulary as vocab

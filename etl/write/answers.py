@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.check.validate import KEY
+from etl.check.scores import KEY
 from etl.problems import Problem
 
 VALUES = ("jawaban", "jawaban_baku", "nilai", "catatan", "bukti")

@@ -9,7 +9,7 @@ file and row the old value had come from.
 
 from __future__ import annotations
 
-from etl.check.validate import KEY
+from etl.check.scores import KEY
 from etl.read import vocabulary as vocab
 from zi.domain.bank import load_bank
 from zi.domain.rules import Rules, load_rules
