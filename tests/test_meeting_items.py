@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
+from test_meeting import texts
 
 from zi.domain.rules import load_rules
 from zi.meeting.content import cells, lke_items, model
@@ -78,16 +79,6 @@ def charts_on(slide) -> list:
 
 def tables_on(slide) -> list:
     return [shape.table for shape in slide.shapes if shape.has_table]
-
-
-def texts(slide) -> list[str]:
-    found = []
-    for shape in slide.shapes:
-        if shape.has_text_frame:
-            found.append(shape.text_frame.text)
-        if shape.has_table:
-            found += [cell.text for row in shape.table.rows for cell in row.cells]
-    return found
 
 
 def same(a, b) -> bool:

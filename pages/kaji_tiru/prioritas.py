@@ -8,7 +8,7 @@ import streamlit as st
 
 from zi.domain.rules import load_rules
 from zi.present import charts, item_charts, ui
-from zi.present.labels import conditions_text, number
+from zi.present.labels import PRIORITY_LABELS, conditions_text, number
 from zi.query import items as item_queries
 from zi.query import queries
 
@@ -122,16 +122,5 @@ ui.show_table(
         ]
     ],
     ("prioritas", labels[unit_id], predicate, year, stage),
-    columns={
-        "code": "Kode",
-        "name": "Butir",
-        "level": "Tingkat",
-        "weight": "Bobot",
-        "mean_points": "Nilai rata-rata",
-        "mean_pct": "Capaian (%)",
-        "recoverable": "Poin dapat diraih",
-        "units_blocked": "Unit terhambat olehnya",
-        "units": "Unit",
-        "cumulative_total": "Total kumulatif",
-    },
+    columns=PRIORITY_LABELS,
 )

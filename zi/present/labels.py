@@ -51,6 +51,20 @@ GAP_GROUPS = {
 ELIGIBILITY_SHORT = {True: "Memenuhi", False: "Belum", None: "Belum diketahui"}
 SAMPLE_NOTICE = "Data contoh: angka dibuat oleh generator untuk ilustrasi, bukan hasil penilaian sebenarnya."
 
+# The columns of zi.query.queries.priority_items as Prioritas perbaikan and the meeting pack head them.
+PRIORITY_LABELS = {
+    "code": "Kode",
+    "name": "Butir",
+    "level": "Tingkat",
+    "weight": "Bobot",
+    "mean_points": "Nilai rata-rata",
+    "mean_pct": "Capaian (%)",
+    "recoverable": "Poin dapat diraih",
+    "units_blocked": "Unit terhambat olehnya",
+    "units": "Unit",
+    "cumulative_total": "Total kumulatif",
+}
+
 COLUMN_LABELS = {
     "province": "Provinsi",
     "province_abbr": "Singkatan",

@@ -14,7 +14,7 @@ from zi.meeting.content.chart_data import GAP_COLUMNS
 from zi.meeting.content.model import Learner, Section, Selection, Table
 from zi.meeting.content.notes import NoteContext
 from zi.meeting.content.standing import in_order
-from zi.present.labels import PREDICATE_LABELS, conditions_text, item_label, predicate_label
+from zi.present.labels import PREDICATE_LABELS, PRIORITY_LABELS, conditions_text, item_label, predicate_label
 from zi.query import queries
 from zi.query.db import Warehouse
 
@@ -86,18 +86,7 @@ def priorities(wh: Warehouse, sel: Selection, ctx: NoteContext, learner: Learner
         f"{min(shown, len(found))} butir teratas untuk {whom}: yang menghambat syarat {sel.predicate} di paling "
         "banyak unit, lalu poin yang dapat diraih bila dipenuhi penuh.",
         found.head(shown),
-        {
-            "code": "Kode",
-            "name": "Butir",
-            "level": "Tingkat",
-            "weight": "Bobot",
-            "mean_points": "Nilai rata-rata",
-            "mean_pct": "Capaian (%)",
-            "recoverable": "Poin dapat diraih",
-            "units_blocked": "Unit terhambat olehnya",
-            "units": "Unit",
-            "cumulative_total": "Total kumulatif",
-        },
+        PRIORITY_LABELS,
     )
     section = Section(
         "prioritas",
