@@ -106,15 +106,17 @@ NOT_RUNNING = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 def settle(page) -> None:
     """Wait until the script run the last action triggered has finished and the page is drawn: not
-    running, with no element left over from an earlier run, and still so a moment later (a run that
-    cleans up the link may start the next one just after it ends; a busy machine starts it late)."""
+    running, with no element left over from an earlier run and none still waiting for its code (each
+    element shows a stSkeleton until its widget's script chunk has loaded, which on a busy machine
+    outlasts the run), and still so a moment later (a run that cleans up the link may start the next
+    one just after it ends; a busy machine starts it late)."""
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
     deadline = time.monotonic() + 30
     while True:
         page.wait_for_timeout(300)  # a rerun starts a moment after the click
         page.wait_for_selector(NOT_RUNNING, timeout=30_000)
         page.wait_for_timeout(300)
-        if page.locator(NOT_RUNNING).count() and not page.locator("[data-stale=true]").count():
+        if page.locator(NOT_RUNNING).count() and not page.locator("[data-stale=true], [data-testid=stSkeleton]").count():
             break
         assert time.monotonic() < deadline, f"{page.url}: the page did not come to rest within 30 s"
     page.wait_for_selector("h1")
