@@ -26,6 +26,7 @@ from etl.problems import FileRefused, Problem
 from etl.read import read_source
 from etl.read import vocabulary as vocab
 from etl.read.source import Source
+from etl.rows import insert_rows
 from etl.write import answers, warehouse
 from etl.write import preview as change_preview
 from zi.domain.bank import load_bank
@@ -227,7 +228,7 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     """Insert new rows, replace changed ones (old values to history), leave equal ones alone."""
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     con.execute("CREATE OR REPLACE TEMP TABLE load_file_names (file_index INTEGER, file_name VARCHAR)")
-    con.executemany("INSERT INTO load_file_names VALUES (?, ?)", [(i, s.name) for i, s in enumerate(sources)])
+    insert_rows(con, "load_file_names", [(i, s.name) for i, s in enumerate(sources)])
     on_key = " AND ".join(f"e.{k} = i.{k}" for k in KEY)
     same_rekap = " AND ".join(f"i.{c} IS NOT DISTINCT FROM e.{c}" for c in (*REKAP_META, *vocab.indicator_columns(rules)))
     counts = {}
@@ -311,8 +312,9 @@ def _apply(con, sources: list[Source], rules: Rules, report: LoadReport, loaded_
     rubrics = dict(
         con.execute("SELECT _file, string_agg(DISTINCT rubric, ', ' ORDER BY rubric) FROM keyed GROUP BY _file").fetchall()
     )
-    con.executemany(  # one statement for every file: a national LKE load has twenty thousand
-        "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(  # a national LKE load has twenty thousand files
+        con,
+        "load_files",
         [
             (
                 load_id,

@@ -17,6 +17,7 @@ import re
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
+from etl.rows import insert_rows
 from zi.domain.rules import AREAS, Rules
 
 COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "area", "sub_area", "praktik", "sumber", "catatan")
@@ -152,4 +153,4 @@ def source_problem(text: str) -> str | None:
 def _pairs(con, name: str, pairs: dict) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, value VARCHAR)")  # name fixed by code
     if pairs:
-        con.executemany(f"INSERT INTO {name} VALUES (?, ?)", [(k, None if v is None else str(v)) for k, v in pairs.items()])
+        insert_rows(con, name, [(k, None if v is None else str(v)) for k, v in pairs.items()])

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
+from etl.rows import insert_rows
 from zi.domain.rules import Rules
 
 COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "kategori", "afirmasi", "unit_id")
@@ -282,4 +283,4 @@ def _distinct(con, column: str) -> list[str]:
 def _pairs(con, name: str, pairs: dict) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, value VARCHAR)")  # name fixed by code
     if pairs:
-        con.executemany(f"INSERT INTO {name} VALUES (?, ?)", [(k, None if v is None else str(v)) for k, v in pairs.items()])
+        insert_rows(con, name, [(k, None if v is None else str(v)) for k, v in pairs.items()])

@@ -29,6 +29,7 @@ from etl.problems import Problem
 from etl.read import vocabulary as vocab
 from etl.read.lke_content import ANSWER_SCHEMA, DETAIL_SCHEMA
 from etl.read.source import Source
+from etl.rows import insert_rows
 from zi.domain.rules import Rules
 
 KEY_TEXT = ("provinsi", "instansi", "unit_kerja", "tahun", "tahap", "rubrik")  # a key as written
@@ -62,7 +63,7 @@ def validate(
 
     con.execute("CREATE OR REPLACE TEMP TABLE load_lke_files (file_index INTEGER, file_name VARCHAR)")
     if lke_files := [(i, s.name) for i, s in enumerate(sources) if s.kind == "lke"]:
-        con.executemany("INSERT INTO load_lke_files VALUES (?, ?)", lke_files)
+        insert_rows(con, "load_lke_files", lke_files)
     _stage_raw(con, sources, rules, lke)
     _register_rules(con, rules)
     problems += _resolve_keys(con, rules, today_year, problem)

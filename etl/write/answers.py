@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from etl.check.scores import KEY
 from etl.problems import Problem
+from etl.rows import insert_rows
 
 VALUES = ("jawaban", "jawaban_baku", "nilai", "catatan", "bukti")
 ON_KEY = " AND ".join(f"a.{k} = b.{k}" for k in KEY)
@@ -83,4 +84,4 @@ def keep_warnings(con, load_id: int, warnings: list[Problem]) -> None:
     """The load's warnings, in the ledger beside it (the upload review and the CLI showed them already)."""
     rows = [(load_id, w.file, w.sheet, w.row, w.cell, w.column, w.item, w.value, w.reason) for w in warnings]
     if rows:
-        con.executemany("INSERT INTO warnings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_rows(con, "warnings", rows)

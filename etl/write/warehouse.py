@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.rows import insert_rows
 from etl.write import versions
 from zi.domain.bank import load_bank
 from zi.domain.rules import DATA_DIR, Rules
@@ -66,8 +67,9 @@ def open_copy(db: Path, rules: Rules) -> tuple[duckdb.DuckDBPyConnection, Path]:
 
 def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     """Replace the rules and reference tables with what data/ says now."""
-    con.executemany(
-        "INSERT INTO rule_rubrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "rule_rubrics",
         [
             (
                 r.id,
@@ -86,28 +88,33 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
             for r in rules.rubrics.values()
         ],
     )
-    con.executemany(
-        "INSERT INTO rule_indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "rule_indicators",
         [
             (number, i.rubric, i.code, i.column, i.level, i.area, i.half, i.parent, i.name, i.weight, i.survey)
             for number, i in enumerate(rules.indicators(), start=1)
         ],
     )
-    con.executemany(
-        "INSERT INTO rule_thresholds VALUES (?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "rule_thresholds",
         [(t.rubric, t.predicate, t.condition, t.minimum, t.provisional, t.source) for t in rules.thresholds()],
     )
-    con.executemany(
-        "INSERT INTO rule_prior VALUES (?, ?, ?)",
+    insert_rows(
+        con,
+        "rule_prior",
         [(r.id, p, prior) for r in rules.rubrics.values() for p, priors in r.requires_prior.items() for prior in priors],
     )
-    con.executemany("INSERT INTO rule_sources VALUES (?, ?)", list(rules.sources.items()))
-    con.executemany(
-        "INSERT INTO provinces_ref VALUES (?, ?, ?, ?, ?)",
+    insert_rows(con, "rule_sources", list(rules.sources.items()))
+    insert_rows(
+        con,
+        "provinces_ref",
         [(int(r["kode_kemendagri"]), int(r["kode_bps"]), r["nama"], r["singkatan"], r["wilayah"]) for r in _csv("provinces.csv")],
     )
-    con.executemany(
-        "INSERT INTO context_indices VALUES (?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "context_indices",
         [
             (
                 int(r["kode_provinsi"]),
@@ -121,8 +128,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
             for r in _csv("context_indices.csv")
         ],
     )
-    con.executemany(
-        "INSERT INTO national_awards VALUES (?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "national_awards",
         [
             (int(r["tahun"]), _int(r["unit_dievaluasi"]), _int(r["wbk"]), _int(r["wbbm"]), r["sumber"], r["catatan"] or None)
             for r in _csv("national_zi_awards.csv")
@@ -134,8 +142,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     con.execute("INSERT INTO meta VALUES ('peers_kept', $n)", {"n": str(int(rules.kaji_tiru["peers_per_item"]) + 1)})
     bank = load_bank(rules)
     counts = {code: len(items) for code, items in bank.subareas.items()}
-    con.executemany(
-        "INSERT INTO rule_questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "rule_questions",
         [
             (
                 i.code,
