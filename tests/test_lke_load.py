@@ -234,3 +234,51 @@ def test_sub_areas_of_a_long_file_for_a_unit_an_lke_scores_are_refused(tmp_path,
         "rincian.csv, baris 2, kolom 'unit_kerja', nilai 'Inspektorat': nilai sub-area unit, tahun, dan tahap ini juga dihitung dari berkas LKE lke_inspektorat.xlsx"
         in out
     )
+
+
+def test_files_read_by_worker_processes_load_as_files_read_here(tmp_path, monkeypatch):
+    """From POOL_FROM LKE-sized files on, a load reads them in worker processes, CHUNK files per task, and each
+    chunk sends its answers back as one table: the load is the same as one whose files are read here. Each
+    workbook answers differently, so a slice handed to the wrong file would show."""
+    import etl.load
+
+    base = tmp_path / "masuk"
+    answers_of = ["A", "B", "C", "A", "B", "C", "B"]  # AK-P1-a of each workbook (self-assessment)
+    for n, answer in enumerate(answers_of):
+        workbook(base, name=f"lke_{n}.xlsx", changes={"AK-P1-a": answer})
+    portal_json(base)  # a JSON among the workbooks
+    manifest(
+        base,
+        [f"lke_{n}.xlsx,Kalteng,Pemprov Kalimantan Tengah,Unit {n},2025,Dinas" for n in range(len(answers_of))]
+        + ["portalrb_dispursip.json,Kalimantan Tengah,,,,Dinas"],
+    )
+    listing = "SELECT file_name, stage, kode, jawaban, nilai, poin, catatan, bukti, source_row FROM lke_answers ORDER BY ALL"
+    totals = "SELECT unit, stage, total FROM scores ORDER BY ALL"
+
+    here = tmp_path / "here.duckdb"
+    assert load(base, here)[0] == 0
+    monkeypatch.setattr(etl.load, "POOL_FROM", 1)
+    monkeypatch.setattr(etl.load, "CHUNK", 3)  # 8 files: chunks of 3, 3 and 2
+    monkeypatch.setattr(etl.load.os, "cpu_count", lambda: 2)  # the pool needs two cores
+    pools = []
+
+    class Counted(etl.load.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(etl.load, "ProcessPoolExecutor", Counted)
+    pooled = tmp_path / "pooled.duckdb"
+    code, out = load(base, pooled)
+    assert code == 0, out
+    assert pools == [2]
+
+    assert query(pooled, listing) == query(here, listing)
+    assert query(pooled, totals) == query(here, totals)
+    shown = dict(query(pooled, "SELECT file_name, jawaban FROM lke_answers WHERE kode = 'AK-P1-a' AND stage = 'SA'"))
+    assert [shown[f"lke_{n}.xlsx"] for n in range(len(answers_of))] == answers_of
+
+    # a damaged file among them is refused by name, read in a worker like the others
+    (base / "lke_rusak.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    code, out = run_cli("check", base)
+    assert code != 0 and "lke_rusak.xlsx" in out, out

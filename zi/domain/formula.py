@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z]\.\d+)|(<=|>=|<>|[-+*/(),=<>;])|([a-z]+))", re.IGNORECASE)
 COMPARE = {
@@ -78,7 +79,7 @@ class Formula:
     cases: tuple[tuple[Condition | None, Node], ...]  # the first case whose condition holds; None: otherwise
     required: tuple[str, ...]  # inputs that must be answered but do not count
 
-    @property
+    @cached_property  # asked for each % item of every stage of every file
     def references(self) -> tuple[str, ...]:
         """Every input the formula names, in order of first mention (counted or only required)."""
         found: list[str] = []

@@ -25,6 +25,7 @@ class RulesError(ValueError):
     """The rules file contradicts itself; raised at load so no wrong number reaches a chart."""
 
 
+@cache  # a handful of codes, asked for each sub-area of every stage of every file
 def column_of(code: str) -> str:
     """Canonical column name of an indicator code: `MP-P1`, `mp.p1`, `Mp P1` -> `mp_p1`."""
     return "_".join(code.strip().lower().replace("-", " ").replace(".", " ").replace("_", " ").split())
