@@ -12,6 +12,7 @@ from conftest import load, query, query_dicts, run_cli, sha256_of, write_csv
 from lke_fixtures import EXPECTED_SA, EXPECTED_TPI_TOTAL, manifest, portal_json, template, workbook
 from pytest import approx
 
+from etl.read import batch
 from etl.sample.lke_files import Quirks
 
 KALTENG = "62"
@@ -240,7 +241,6 @@ def test_files_read_by_worker_processes_load_as_files_read_here(tmp_path, monkey
     """From POOL_FROM LKE-sized files on, a load reads them in worker processes, CHUNK files per task, and each
     chunk sends its answers back as one table: the load is the same as one whose files are read here. Each
     workbook answers differently, so a slice handed to the wrong file would show."""
-    import etl.load
 
     base = tmp_path / "masuk"
     answers_of = ["A", "B", "C", "A", "B", "C", "B"]  # AK-P1-a of each workbook (self-assessment)
@@ -257,17 +257,17 @@ def test_files_read_by_worker_processes_load_as_files_read_here(tmp_path, monkey
 
     here = tmp_path / "here.duckdb"
     assert load(base, here)[0] == 0
-    monkeypatch.setattr(etl.load, "POOL_FROM", 1)
-    monkeypatch.setattr(etl.load, "CHUNK", 3)  # 8 files: chunks of 3, 3 and 2
-    monkeypatch.setattr(etl.load.os, "cpu_count", lambda: 2)  # the pool needs two cores
+    monkeypatch.setattr(batch, "POOL_FROM", 1)
+    monkeypatch.setattr(batch, "CHUNK", 3)  # 8 files: chunks of 3, 3 and 2
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)  # the pool needs two cores
     pools = []
 
-    class Counted(etl.load.ProcessPoolExecutor):
+    class Counted(batch.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(etl.load, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counted)
     pooled = tmp_path / "pooled.duckdb"
     code, out = load(base, pooled)
     assert code == 0, out
