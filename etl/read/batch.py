@@ -35,8 +35,9 @@ def read_all(files: list[tuple[Path, str]], rules: Rules) -> Iterator[tuple[str,
     if len(pooled) < POOL_FROM or workers < 2:
         pooled = []
     with ThreadPoolExecutor(max_workers=min(4, workers)) as threads, contextlib.ExitStack() as stack:
+        in_pool = set(pooled)  # a set: asked for each of 20,000 files
         by_thread = {
-            i: threads.submit(_read_one, path, name, rules.path) for i, (path, name) in enumerate(files) if i not in pooled
+            i: threads.submit(_read_one, path, name, rules.path) for i, (path, name) in enumerate(files) if i not in in_pool
         }
         by_process: Iterator[tuple[str, Source | Problem]] = iter(())
         if pooled:  # "spawn": a forked worker would inherit the parent's threads mid-flight
