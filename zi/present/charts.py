@@ -116,7 +116,8 @@ def area_bars(achievement: pd.DataFrame, stage: str, reference_label: str = "Rat
             + province
             + "</extra>",
         )
-    reference = achievement[achievement["province_code"].isna()]
+    # The mean's dotted line joins its markers in row order: in the LKE's area order, or it zigzags.
+    reference = achievement[achievement["province_code"].isna()].sort_values("area", key=lambda a: a.map(AREAS.index))
     if not reference.empty:
         fig.add_scatter(
             x=reference["area"],
