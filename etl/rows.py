@@ -23,3 +23,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple
         con.execute(f"INSERT INTO {table} SELECT * FROM _rows_batch")
     finally:
         con.unregister("_rows_batch")
+
+
+def pairs_table(con: duckdb.DuckDBPyConnection, name: str, pairs: dict) -> None:
+    """A temp table `name` (raw, value) of a lookup made in Python: each value as written -> what it means."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, value VARCHAR)")  # name fixed by code
+    insert_rows(con, name, [(k, None if v is None else str(v)) for k, v in pairs.items()])

@@ -17,7 +17,7 @@ import re
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
-from etl.rows import insert_rows
+from etl.rows import pairs_table
 from zi.domain.rules import AREAS, Rules
 
 COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "area", "sub_area", "praktik", "sumber", "catatan")
@@ -37,17 +37,19 @@ def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
     """Resolve and check `raw_praktik`; stage the good rows as `in_praktik`."""
     provinces = vocab.province_aliases()
     raw = [r[0] for r in con.execute("SELECT DISTINCT provinsi FROM raw_praktik WHERE provinsi IS NOT NULL").fetchall()]
-    _pairs(con, "map_practice_province", {v: provinces.get(vocab.normalise_province(v)) for v in raw})
+    pairs_table(con, "map_practice_province", {v: provinces.get(vocab.normalise_province(v)) for v in raw})
     areas = {vocab.normalise_value(code): code for code in AREAS}
     for indicator in rules.indicators(level="area"):
         areas[vocab.normalise_value(indicator.name)] = indicator.code
     raw = [r[0] for r in con.execute("SELECT DISTINCT area FROM raw_praktik WHERE area IS NOT NULL").fetchall()]
-    _pairs(con, "map_practice_area", {v: areas.get(vocab.normalise_value(v)) for v in raw})
+    pairs_table(con, "map_practice_area", {v: areas.get(vocab.normalise_value(v)) for v in raw})
     subareas = {i.column: (i.code, i.area or "") for i in rules.indicators(level="subarea")}
     raw = [r[0] for r in con.execute("SELECT DISTINCT sub_area FROM raw_praktik WHERE sub_area IS NOT NULL").fetchall()]
-    _pairs(con, "map_practice_subarea", {v: "|".join(subareas.get(vocab.normalise_header(v), ("", ""))) or None for v in raw})
+    pairs_table(
+        con, "map_practice_subarea", {v: "|".join(subareas.get(vocab.normalise_header(v), ("", ""))) or None for v in raw}
+    )
     raw = [r[0] for r in con.execute("SELECT DISTINCT sumber FROM raw_praktik WHERE sumber IS NOT NULL").fetchall()]
-    _pairs(con, "map_practice_source", {v: source_problem(v) for v in raw})
+    pairs_table(con, "map_practice_source", {v: source_problem(v) for v in raw})
     first, last = int(rules.validation["first_year"]), rules.max_year(today_year)
     con.execute(
         """
@@ -148,9 +150,3 @@ def source_problem(text: str) -> str | None:
         return "kosong"
     rest = _URL.sub(" ", text)
     return "berkas" if _PATH_START.search(rest) or _FILE.search(rest) else None
-
-
-def _pairs(con, name: str, pairs: dict) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, value VARCHAR)")  # name fixed by code
-    if pairs:
-        insert_rows(con, name, [(k, None if v is None else str(v)) for k, v in pairs.items()])

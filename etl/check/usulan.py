@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from etl.problems import Problem
 from etl.read import vocabulary as vocab
-from etl.rows import insert_rows
+from etl.rows import pairs_table
 from zi.domain.rules import Rules
 
 COLUMNS = ("provinsi", "instansi", "unit_kerja", "tahun", "kategori", "afirmasi", "unit_id")
@@ -44,10 +44,12 @@ class ProposalCounts:
 def validate(con, rules: Rules, today_year: int, problem) -> list[Problem]:
     """Resolve and check the rows of `raw_usulan` on their own; stage the winners as `in_usulan`."""
     provinces = vocab.province_aliases()
-    _pairs(con, "map_usulan_province", {v: provinces.get(vocab.normalise_province(v)) for v in _distinct(con, "provinsi")})
-    _pairs(con, "map_usulan_kategori", {v: vocab.PROPOSALS.get(vocab.normalise_value(v)) for v in _distinct(con, "kategori")})
-    _pairs(con, "map_usulan_afirmasi", {v: vocab.YES_NO.get(vocab.normalise_value(v)) for v in _distinct(con, "afirmasi")})
-    _pairs(con, "map_usulan_predicate", dict(vocab.PROPOSAL_PREDICATE))
+    pairs_table(con, "map_usulan_province", {v: provinces.get(vocab.normalise_province(v)) for v in _distinct(con, "provinsi")})
+    pairs_table(
+        con, "map_usulan_kategori", {v: vocab.PROPOSALS.get(vocab.normalise_value(v)) for v in _distinct(con, "kategori")}
+    )
+    pairs_table(con, "map_usulan_afirmasi", {v: vocab.YES_NO.get(vocab.normalise_value(v)) for v in _distinct(con, "afirmasi")})
+    pairs_table(con, "map_usulan_predicate", dict(vocab.PROPOSAL_PREDICATE))
     first, last = int(rules.validation["first_year"]), rules.max_year(today_year)
     con.execute(
         f"""
@@ -278,9 +280,3 @@ def apply(con, load_id: int, write: bool, preview_max_rows: int) -> tuple[Propos
 
 def _distinct(con, column: str) -> list[str]:
     return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM raw_usulan WHERE {column} IS NOT NULL").fetchall()]  # fixed
-
-
-def _pairs(con, name: str, pairs: dict) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, value VARCHAR)")  # name fixed by code
-    if pairs:
-        insert_rows(con, name, [(k, None if v is None else str(v)) for k, v in pairs.items()])
